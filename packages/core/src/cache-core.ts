@@ -1,0 +1,212 @@
+import { type CacheEntry, decodeEntry, encodeEntry, type TagStamp } from './entry/entry-codec.js';
+import { CacheError, CacheUsageError } from './errors.js';
+import type { TypedEmitter } from './observability/emitter.js';
+import type { CacheStats } from './observability/stats.js';
+import type { Serializer } from './serializers/serializer.js';
+import { SingleFlight } from './stampede/single-flight.js';
+import { TagVersions } from './tags/tag-versions.js';
+import { type CacheBackend, INTERNAL_KEY_PREFIX, type LockProvider } from './types/backend.js';
+import type { CacheEvents, CacheOperation } from './types/events.js';
+import type { CacheLogger } from './types/logger.js';
+
+/** The outcome of reading one entry. */
+export type ReadOutcome =
+  | { readonly state: 'fresh' | 'stale'; readonly value: unknown; readonly entry: CacheEntry }
+  | { readonly state: 'miss' };
+
+const MISS: ReadOutcome = { state: 'miss' };
+
+/** Settings the core needs, already validated and in milliseconds. */
+export interface CoreSettings {
+  readonly name: string;
+  readonly backend: CacheBackend;
+  readonly serializer: Serializer;
+  readonly prefix: string;
+  readonly defaultTtlMs: number;
+  readonly tagTtlMs: number;
+  readonly clockSkewMs: number;
+  readonly protection: { readonly enabled: boolean; readonly lockTtlMs: number; readonly maxWaitMs: number };
+  readonly locks: LockProvider | undefined;
+  readonly logger: CacheLogger;
+}
+
+/**
+ * The service's internals, shared by its public methods and `getOrSet`: key namespacing,
+ * reading and writing entries with their tag stamps, and turning backend failures into
+ * logged, emitted, counted misses.
+ */
+export class CacheCore {
+  readonly settings: CoreSettings;
+  readonly backend: CacheBackend;
+  readonly tags: TagVersions;
+  readonly flights = new SingleFlight();
+
+  constructor(
+    settings: CoreSettings,
+    readonly stats: CacheStats,
+    readonly events: TypedEmitter<CacheEvents>,
+  ) {
+    this.settings = settings;
+    this.backend = settings.backend;
+    this.tags = new TagVersions(settings.backend, settings.prefix, settings.tagTtlMs);
+  }
+
+  /** The backend key for a user key; throws for keys that cannot be keys. */
+  fullKey(key: string): string {
+    if (typeof key !== 'string' || key.length === 0) {
+      throw new CacheUsageError(
+        `a cache key must be a non-empty string, got ${key === '' ? "''" : typeof key}`,
+        'key',
+      );
+    }
+    const full = this.settings.prefix + key;
+    if (full.startsWith(INTERNAL_KEY_PREFIX)) {
+      throw new CacheUsageError(
+        `keys starting with '${INTERNAL_KEY_PREFIX}' are reserved for the cache itself`,
+        'key',
+      );
+    }
+    return full;
+  }
+
+  /** Validates a tag list (non-empty strings). */
+  checkTags(tags: readonly string[] | undefined, field = 'tags'): readonly string[] {
+    if (tags === undefined) return [];
+    if (!Array.isArray(tags)) throw new CacheUsageError('expected an array of strings', field);
+    for (const tag of tags) {
+      if (typeof tag !== 'string' || tag.length === 0) {
+        throw new CacheUsageError(`every tag must be a non-empty string, got ${JSON.stringify(tag)}`, field);
+      }
+    }
+    return tags;
+  }
+
+  /**
+   * Reads an entry: a miss when absent, expired, invalidated by a tag, written by another
+   * serializer or unreadable. `stale` entries are returned only when `acceptStale`.
+   */
+  async read(fullKey: string, operation: CacheOperation, acceptStale: boolean): Promise<ReadOutcome> {
+    const backend = this.backend;
+    let bytes: Uint8Array;
+    let tagVersions: readonly (Uint8Array | undefined)[] | undefined;
+    if (backend.getTagged) {
+      const read = await backend.getTagged(fullKey, this.tags.keyPrefix);
+      if (!read.ok) return this.#failedRead(read.error, operation, fullKey);
+      if (read.value === undefined) return MISS;
+      bytes = read.value.entry;
+      tagVersions = read.value.tagVersions;
+    } else {
+      const read = await backend.get(fullKey);
+      if (!read.ok) return this.#failedRead(read.error, operation, fullKey);
+      if (read.value === undefined) return MISS;
+      bytes = read.value;
+    }
+
+    let entry: CacheEntry;
+    try {
+      entry = decodeEntry(bytes);
+    } catch (error) {
+      return this.#failedRead(
+        CacheError.from(error, 'SERIALIZATION', { key: fullKey, backend: backend.name }),
+        operation,
+        fullKey,
+      );
+    }
+    const now = Date.now();
+    const fresh = now < entry.freshUntil;
+    if (!fresh && (!acceptStale || now >= entry.staleUntil)) return MISS;
+
+    if (entry.tags.length > 0) {
+      if (tagVersions === undefined) {
+        const verified = await this.tags.verify(entry.tags);
+        if (!verified.ok) return this.#failedRead(verified.error, operation, fullKey);
+        if (!verified.value) return MISS;
+      } else if (!TagVersions.matches(entry.tags, tagVersions)) {
+        return MISS;
+      }
+    }
+
+    const serializer = this.settings.serializer;
+    if (entry.serializer !== serializer.name) {
+      const message = `entry was written by serializer '${entry.serializer}', this cache reads '${serializer.name}'`;
+      return this.#failedRead(new CacheError('SERIALIZATION', message, { key: fullKey }), operation, fullKey);
+    }
+    let value: unknown;
+    try {
+      value = serializer.deserialize(entry.payload);
+    } catch (error) {
+      return this.#failedRead(CacheError.from(error, 'SERIALIZATION', { key: fullKey }), operation, fullKey);
+    }
+    return { state: fresh ? 'fresh' : 'stale', value, entry };
+  }
+
+  /** Serializes and stores a value with its tag stamps. `false` (reported) on any failure. */
+  async store(
+    fullKey: string,
+    value: unknown,
+    stamps: readonly TagStamp[],
+    ttlMs: number,
+    graceMs: number,
+    operation: CacheOperation,
+  ): Promise<boolean> {
+    let payload: Uint8Array;
+    try {
+      payload = this.settings.serializer.serialize(value);
+    } catch (error) {
+      const cause = error instanceof Error ? error.message : String(error);
+      this.fail(
+        new CacheError('SERIALIZATION', `cannot serialize the value for key '${fullKey}': ${cause}`, {
+          key: fullKey,
+          cause: error,
+        }),
+        operation,
+        fullKey,
+      );
+      return false;
+    }
+    const now = Date.now();
+    const bytes = encodeEntry({
+      payload,
+      serializer: this.settings.serializer.name,
+      tags: stamps,
+      createdAt: now,
+      freshUntil: now + ttlMs,
+      staleUntil: now + ttlMs + graceMs,
+    });
+    const stored = await this.backend.set(fullKey, bytes, ttlMs + graceMs);
+    if (!stored.ok) {
+      this.fail(stored.error, operation, fullKey);
+      return false;
+    }
+    this.stats.sets++;
+    if (this.events.listens('set'))
+      this.events.emit('set', { key: fullKey, tags: stamps.map((s) => s.name) });
+    return true;
+  }
+
+  /** Counts, logs and emits a cache-layer failure. */
+  fail(error: CacheError, operation: CacheOperation, key?: string): void {
+    this.stats.errors++;
+    this.settings.logger.error(
+      { err: error, code: error.code, operation, key, cache: this.settings.name, backend: this.backend.name },
+      `tagcache ${operation} failed: ${error.message}`,
+    );
+    this.events.emit('error', key === undefined ? { error, operation } : { error, operation, key });
+  }
+
+  hit(key: string, stale: boolean): void {
+    if (stale) this.stats.staleHits++;
+    else this.stats.hits++;
+    if (this.events.listens('hit')) this.events.emit('hit', { key, stale });
+  }
+
+  miss(key: string): void {
+    this.stats.misses++;
+    if (this.events.listens('miss')) this.events.emit('miss', { key });
+  }
+
+  #failedRead(error: CacheError, operation: CacheOperation, key: string): ReadOutcome {
+    this.fail(error, operation, key);
+    return MISS;
+  }
+}

@@ -1,0 +1,204 @@
+import { CacheCore } from './cache-core.js';
+import { resolveSettings } from './config/service-settings.js';
+import { CacheUsageError } from './errors.js';
+import { getOrSet } from './get-or-set.js';
+import { escapePattern } from './keys/glob.js';
+import { TypedEmitter } from './observability/emitter.js';
+import { type CacheStats, emptyStats } from './observability/stats.js';
+import { ResilientBackend } from './resilience/resilient-backend.js';
+import { toMilliseconds } from './time/duration.js';
+import type { CacheBackend } from './types/backend.js';
+import type { CacheEventListener, CacheEvents } from './types/events.js';
+import type {
+  CacheHealth,
+  CacheServiceOptions,
+  GetOrSetOptions,
+  Loader,
+  SetOptions,
+  WrapOptions,
+} from './types/options.js';
+import { wrapFunction } from './wrap/wrap.js';
+
+/**
+ * The cache. Reads return the value or a default, writes return `true` or `false`: a failing
+ * backend is logged, counted and emitted as an `error` event, never thrown. Only programmer
+ * errors (bad options, bad keys) throw, as {@link CacheUsageError}.
+ *
+ * @example
+ * ```ts
+ * const cache = new CacheService({ backend: new MemoryBackend(), defaultTtl: '5m' });
+ * await cache.set('user:42', user, { tags: ['users'] });
+ * const user = await cache.getOrSet('user:42', () => db.user(42), { ttl: 60, tags: ['users'] });
+ * await cache.invalidateTags(['users']);
+ * ```
+ */
+export class CacheService {
+  /** The service's name (`'default'` unless set). */
+  readonly name: string;
+  readonly #core: CacheCore;
+  readonly #events = new TypedEmitter<CacheEvents>();
+  readonly #stats = emptyStats();
+  #closed = false;
+
+  constructor(options: CacheServiceOptions) {
+    const settings = resolveSettings(options);
+    this.name = settings.name;
+    this.#core = new CacheCore(settings, this.#stats, this.#events);
+  }
+
+  /** The backend as the service uses it (wrapped in a {@link ResilientBackend} when resilience is on). */
+  get backend(): CacheBackend {
+    return this.#core.backend;
+  }
+
+  /** The value at `key`, or `defaultValue` (`undefined`) on a miss or a backend failure. */
+  get<T = unknown>(key: string): Promise<T | undefined>;
+  get<T>(key: string, defaultValue: T): Promise<T>;
+  async get<T>(key: string, defaultValue?: T): Promise<T | undefined> {
+    const fullKey = this.#core.fullKey(key);
+    const read = await this.#core.read(fullKey, 'get', false);
+    if (read.state === 'miss') {
+      this.#core.miss(fullKey);
+      return defaultValue;
+    }
+    this.#core.hit(fullKey, false);
+    return read.value as T;
+  }
+
+  /** Whether `key` holds a fresh value (tags and expiry considered). */
+  async has(key: string): Promise<boolean> {
+    const read = await this.#core.read(this.#core.fullKey(key), 'has', false);
+    return read.state !== 'miss';
+  }
+
+  /**
+   * Stores `value`. Returns `false` when it could not (unserializable or oversized value,
+   * backend down); the reason is logged and emitted as an `error` event.
+   */
+  async set(key: string, value: unknown, options: SetOptions = {}): Promise<boolean> {
+    const core = this.#core;
+    const fullKey = core.fullKey(key);
+    const tags = core.checkTags(options.tags);
+    const ttlMs = options.ttl === undefined ? core.settings.defaultTtlMs : toMilliseconds(options.ttl, 'ttl');
+    const graceMs = options.grace === undefined ? 0 : toMilliseconds(options.grace, 'grace', true);
+    const stamps = await core.tags.capture(tags);
+    if (!stamps.ok) {
+      core.fail(stamps.error, 'set', fullKey);
+      return false;
+    }
+    return core.store(fullKey, value, stamps.value, ttlMs, graceMs, 'set');
+  }
+
+  /** Removes `key`; `true` when it existed. */
+  async delete(key: string): Promise<boolean> {
+    const fullKey = this.#core.fullKey(key);
+    const deleted = await this.#core.backend.delete(fullKey);
+    if (!deleted.ok) {
+      this.#core.fail(deleted.error, 'delete', fullKey);
+      return false;
+    }
+    this.#countDelete(fullKey, deleted.value ? 1 : 0);
+    return deleted.value;
+  }
+
+  /**
+   * Removes every key matching `pattern` (`*` any run, `?` one character, `\` escapes; build
+   * patterns from user input with `escapePattern`). Returns the number removed, 0 on failure
+   * (memcached cannot do this: `NOT_SUPPORTED`).
+   */
+  async deletePattern(pattern: string): Promise<number> {
+    if (typeof pattern !== 'string' || pattern.length === 0) {
+      throw new CacheUsageError('a pattern must be a non-empty string', 'pattern');
+    }
+    const full = escapePattern(this.#core.settings.prefix) + pattern;
+    const removed = await this.#core.backend.deletePattern(full);
+    if (!removed.ok) {
+      this.#core.fail(removed.error, 'deletePattern', full);
+      return 0;
+    }
+    this.#countDelete(full, removed.value);
+    return removed.value;
+  }
+
+  /**
+   * Returns the cached value, or runs `loader` once (per key, per fleet on shared backends)
+   * and caches what it returns. Tag versions are captured before the loader runs, so an
+   * invalidation during the load makes the stored value a miss.
+   */
+  getOrSet<T>(key: string, loader: Loader<T>, options?: GetOrSetOptions): Promise<T> {
+    return getOrSet(this.#core, key, loader, options);
+  }
+
+  /**
+   * Makes every entry tagged with any of `tags` a miss, in every process sharing the backend.
+   * O(1) per tag, whatever the number of entries. `false` when the backend failed.
+   */
+  async invalidateTags(tags: readonly string[]): Promise<boolean> {
+    const checked = this.#core.checkTags(tags);
+    if (checked.length === 0) return true;
+    const done = await this.#core.tags.invalidate(checked);
+    if (!done.ok) {
+      this.#core.fail(done.error, 'invalidateTags');
+      return false;
+    }
+    this.#stats.invalidations += checked.length;
+    this.#events.emit('invalidate', { tags: checked });
+    return true;
+  }
+
+  /**
+   * Wraps a function so that calls are cached by their arguments.
+   * @example
+   * ```ts
+   * const getUser = cache.wrap(loadUser, { ttl: 60, tags: (id) => [`user:${id}`] });
+   * ```
+   */
+  wrap<A extends unknown[], R>(
+    fn: (...args: A) => R | Promise<R>,
+    options: WrapOptions<A> = {},
+  ): (...args: A) => Promise<R> {
+    return wrapFunction(this, fn, options);
+  }
+
+  /** Probes the backend. Never throws. */
+  async health(): Promise<CacheHealth> {
+    const backend = this.#core.backend;
+    const circuit = backend instanceof ResilientBackend ? backend.circuit : 'closed';
+    const probe = await backend.health();
+    const base = { name: this.name, backend: backend.name, circuit };
+    if (!probe.ok) {
+      this.#core.fail(probe.error, 'health');
+      return { ...base, healthy: false, error: probe.error };
+    }
+    const details = probe.value.details;
+    return { ...base, healthy: true, latencyMs: probe.value.latencyMs, ...(details ? { details } : {}) };
+  }
+
+  /** A snapshot of the counters. */
+  stats(): CacheStats {
+    return { ...this.#stats };
+  }
+
+  /** Listens to an event; returns a function that stops listening. */
+  on<E extends keyof CacheEvents>(event: E, listener: CacheEventListener<E>): () => void {
+    return this.#events.on(event, listener);
+  }
+
+  /** Stops listening. */
+  off<E extends keyof CacheEvents>(event: E, listener: CacheEventListener<E>): void {
+    this.#events.off(event, listener);
+  }
+
+  /** Closes the backend (once). */
+  async close(): Promise<void> {
+    if (this.#closed) return;
+    this.#closed = true;
+    const closed = await this.#core.backend.close();
+    if (!closed.ok) this.#core.fail(closed.error, 'close');
+  }
+
+  #countDelete(key: string, count: number): void {
+    this.#stats.deletes += count;
+    if (count > 0) this.#events.emit('delete', { key });
+  }
+}

@@ -1,0 +1,34 @@
+import { MemoryBackend } from '../backends/memory.js';
+import { CacheUsageError } from '../errors.js';
+import type { CacheBackend } from '../types/backend.js';
+import type { BackendConfig } from './config-types.js';
+
+/** Builds a backend from its config entry. */
+export type BackendFactory = (config: BackendConfig) => CacheBackend;
+
+/**
+ * Backend builders by `type`. Network backends register themselves here from their own
+ * modules, so the core never loads a client library a user did not ask for.
+ */
+export const backendFactories = new Map<BackendConfig['type'], BackendFactory>([
+  [
+    'memory',
+    (config) => {
+      if (config.type !== 'memory') throw new TypeError('memory factory got another type');
+      const { maxEntries, maxBytes, maxEntrySize } = config;
+      return new MemoryBackend({
+        ...(maxEntries !== undefined && { maxEntries }),
+        ...(maxBytes !== undefined && { maxBytes }),
+        ...(maxEntrySize !== undefined && { maxEntrySize }),
+      });
+    },
+  ],
+]);
+
+/** Builds the backend for a config entry, or says which type is not available. */
+export function createBackend(config: BackendConfig, field: string): CacheBackend {
+  const factory = backendFactories.get(config.type);
+  if (factory === undefined)
+    throw new CacheUsageError(`backend type '${config.type}' is not available`, `${field}.type`);
+  return factory(config);
+}

@@ -1,0 +1,69 @@
+import type { CompressionOptions } from '../serializers/compressing.js';
+import type { SerializerOption } from '../serializers/resolve.js';
+import type { Duration } from '../time/duration.js';
+import type { CacheLogger } from '../types/logger.js';
+import type { ResilienceSettings } from '../types/options.js';
+
+/** Settings every backend entry may carry. */
+export interface BackendConfigBase {
+  /** Unique name; `caches.get(name)` returns its service. */
+  readonly name: string;
+  /** Exactly one backend is the default (`caches.get()`); a single backend is by itself. */
+  readonly default?: boolean;
+  /** TTL when a call gives none (every backend should have one, so nothing grows forever). Default 300 s. */
+  readonly defaultTtl?: Duration;
+  /** Key namespace of this backend's service. */
+  readonly prefix?: string;
+  /** Timeout and circuit breaker, or `false`. */
+  readonly resilience?: ResilienceSettings | false;
+}
+
+/** An in-process LRU. */
+export interface MemoryBackendConfig extends BackendConfigBase {
+  readonly type: 'memory';
+  readonly maxEntries?: number;
+  readonly maxBytes?: number;
+  readonly maxEntrySize?: number;
+}
+
+/** Redis or Redis Cluster through ioredis. */
+export interface RedisBackendConfig extends BackendConfigBase {
+  readonly type: 'redis';
+  /** `redis://` or `rediss://` URL (single node). */
+  readonly url?: string;
+  /** Cluster seed nodes, `host:port` each. */
+  readonly clusterNodes?: readonly string[];
+}
+
+/** Memcached through memjs. */
+export interface MemcachedBackendConfig extends BackendConfigBase {
+  readonly type: 'memcached';
+  /** `host:port`, comma-separated or as a list. */
+  readonly servers: string | readonly string[];
+}
+
+/** One entry of `backends`. */
+export type BackendConfig = MemoryBackendConfig | RedisBackendConfig | MemcachedBackendConfig;
+
+/** Settings shared by every service of the registry. */
+export interface SharedServiceConfig {
+  /** Stampede protection (default `true`). */
+  readonly enableProtection?: boolean;
+  /** Default 30 s. */
+  readonly protectionLockTtl?: Duration;
+  /** Default 10 s. */
+  readonly protectionMaxWait?: Duration;
+  /** Default `'json'`. */
+  readonly defaultSerializer?: SerializerOption;
+  /** Allows `'v8'`. */
+  readonly allowV8?: boolean;
+  readonly compress?: CompressionOptions | boolean;
+  readonly tagTtl?: Duration;
+  readonly logger?: CacheLogger;
+}
+
+/** The shape `createCaches` takes, and that `loadCachesConfig` reads from JSON or YAML. */
+export interface CachesConfig {
+  readonly backends: readonly BackendConfig[];
+  readonly service?: SharedServiceConfig;
+}

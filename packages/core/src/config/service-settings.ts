@@ -1,0 +1,73 @@
+import type { CoreSettings } from '../cache-core.js';
+import { CacheUsageError } from '../errors.js';
+import { ResilientBackend } from '../resilience/resilient-backend.js';
+import { resolveSerializer } from '../serializers/resolve.js';
+import { AddLockProvider } from '../stampede/add-lock.js';
+import { optionalMilliseconds } from '../time/duration.js';
+import type { CacheBackend } from '../types/backend.js';
+import { silentLogger } from '../types/logger.js';
+import type { CacheServiceOptions } from '../types/options.js';
+
+/** Validates `CacheServiceOptions` and converts them to the core's settings (throws `CacheUsageError`). */
+export function resolveSettings(options: CacheServiceOptions): CoreSettings {
+  if (options === null || typeof options !== 'object') {
+    throw new CacheUsageError('expected an options object with a backend', 'options');
+  }
+  const raw = options.backend;
+  if (!isBackend(raw)) {
+    throw new CacheUsageError('expected a CacheBackend (e.g. new MemoryBackend())', 'backend');
+  }
+  const prefix = options.prefix ?? '';
+  if (typeof prefix !== 'string') throw new CacheUsageError('expected a string', 'prefix');
+  const name = options.name ?? 'default';
+  if (typeof name !== 'string' || name.length === 0)
+    throw new CacheUsageError('expected a non-empty string', 'name');
+
+  const backend = withResilience(raw, options);
+  const protection = options.protection ?? {};
+  const enabled = protection.enabled ?? true;
+  return {
+    name,
+    backend,
+    prefix,
+    serializer: resolveSerializer(options.serializer, options.allowV8 === true, options.compress),
+    defaultTtlMs: optionalMilliseconds(options.defaultTtl, 'defaultTtl', 300_000),
+    tagTtlMs: optionalMilliseconds(options.tagTtl, 'tagTtl', 30 * 86_400_000),
+    clockSkewMs: optionalMilliseconds(options.clockSkew, 'clockSkew', 1_000, true),
+    protection: {
+      enabled,
+      lockTtlMs: optionalMilliseconds(protection.lockTtl, 'protection.lockTtl', 30_000),
+      maxWaitMs: optionalMilliseconds(protection.maxWait, 'protection.maxWait', 10_000, true),
+    },
+    locks:
+      enabled && backend.capabilities.shared ? (backend.locks ?? new AddLockProvider(backend)) : undefined,
+    logger: options.logger ?? silentLogger,
+  };
+}
+
+function withResilience(backend: CacheBackend, options: CacheServiceOptions): CacheBackend {
+  const settings = options.resilience;
+  if (settings === false || backend instanceof ResilientBackend) return backend;
+  if (settings === undefined && !backend.capabilities.shared) return backend;
+  const breaker = settings?.circuitBreaker;
+  return new ResilientBackend(backend, {
+    timeoutMs: optionalMilliseconds(settings?.timeout, 'resilience.timeout', 1_000),
+    circuitBreaker:
+      breaker === false
+        ? false
+        : {
+            failureThreshold: breaker?.failureThreshold ?? 5,
+            cooldownMs: optionalMilliseconds(breaker?.cooldown, 'resilience.circuitBreaker.cooldown', 10_000),
+          },
+  });
+}
+
+function isBackend(value: unknown): value is CacheBackend {
+  if (value === null || typeof value !== 'object') return false;
+  const b = value as Record<string, unknown>;
+  return (
+    ['get', 'getMany', 'set', 'add', 'delete', 'deletePattern', 'incr', 'health', 'close'].every(
+      (m) => typeof b[m] === 'function',
+    ) && typeof b.capabilities === 'object'
+  );
+}

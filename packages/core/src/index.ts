@@ -1,0 +1,80 @@
+/**
+ * `@tagcache/core`: a cache service with versioned tags, stampede protection, graceful
+ * degradation and pluggable backends.
+ * @packageDocumentation
+ */
+
+export { MemoryBackend, type MemoryBackendOptions } from './backends/memory.js';
+export { CacheService } from './cache-service.js';
+export { type BackendFactory, backendFactories, createBackend } from './config/backend-factories.js';
+export { CacheRegistry } from './config/cache-registry.js';
+export type {
+  BackendConfig,
+  BackendConfigBase,
+  CachesConfig,
+  MemcachedBackendConfig,
+  MemoryBackendConfig,
+  RedisBackendConfig,
+  SharedServiceConfig,
+} from './config/config-types.js';
+export { createCaches, loadCachesConfig } from './config/create-caches.js';
+export { validateCachesConfig } from './config/validate-config.js';
+export {
+  type CacheEntry,
+  decodeEntry,
+  encodeEntry,
+  entryTagNames,
+  MalformedEntryError,
+  type TagStamp,
+} from './entry/entry-codec.js';
+export {
+  CACHE_ERROR_CODES,
+  CacheError,
+  type CacheErrorCode,
+  type CacheErrorDetails,
+  CacheUsageError,
+} from './errors.js';
+export { escapePattern, globToRedisPattern, globToRegExp } from './keys/glob.js';
+export { hashString, stableHash, stableStringify } from './keys/stable-hash.js';
+export type { CacheStats } from './observability/stats.js';
+export {
+  CircuitBreaker,
+  type CircuitBreakerOptions,
+  type CircuitState,
+} from './resilience/circuit-breaker.js';
+export { type ResilienceOptions, ResilientBackend, withTimeout } from './resilience/resilient-backend.js';
+export { type Err, err, type Ok, ok, type Result } from './result.js';
+export { CompressingSerializer, type CompressionOptions } from './serializers/compressing.js';
+export { JsonSerializer, type JsonSerializerOptions, type JsonType } from './serializers/json.js';
+export { MsgpackSerializer } from './serializers/msgpack.js';
+export { resolveSerializer, type SerializerOption } from './serializers/resolve.js';
+export { type Serializer, UnserializableValueError } from './serializers/serializer.js';
+export { V8Serializer } from './serializers/v8.js';
+export { type AddLockOptions, AddLockProvider } from './stampede/add-lock.js';
+export { SingleFlight } from './stampede/single-flight.js';
+export { TagVersions } from './tags/tag-versions.js';
+export { type Duration, type DurationUnit, toMilliseconds } from './time/duration.js';
+export type {
+  BackendCapabilities,
+  BackendHealth,
+  CacheBackend,
+  Lock,
+  LockProvider,
+  TaggedRead,
+} from './types/backend.js';
+export { INTERNAL_KEY_PREFIX } from './types/backend.js';
+export type { CacheEventListener, CacheEvents, CacheOperation } from './types/events.js';
+export { type CacheLogger, silentLogger } from './types/logger.js';
+export type {
+  CacheHealth,
+  CacheServiceOptions,
+  GetOrSetOptions,
+  Loader,
+  LoaderContext,
+  ProtectionOptions,
+  ResilienceSettings,
+  SetOptions,
+  WrapOptions,
+} from './types/options.js';
+
+export { Cached, type CachedOptions } from './wrap/cached.js';

@@ -1,0 +1,6 @@
+/**
+ * Test helpers for backend authors: `@tagcache/core/testing`. Needs Vitest.
+ * @packageDocumentation
+ */
+export { type BackendSuiteOptions, backendConformanceSuite } from './backend-suite.js';
+export { ChaosBackend, type ChaosMode } from './chaos-backend.js';

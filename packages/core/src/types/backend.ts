@@ -1,0 +1,94 @@
+import type { Result } from '../result.js';
+
+/** What a backend can do beyond the basic contract. The service adapts to it. */
+export interface BackendCapabilities {
+  /**
+   * The store is shared by several processes (Redis, memcached). The service then guards
+   * `getOrSet` with a distributed lock as well as its in-process single flight.
+   */
+  readonly shared: boolean;
+  /** `deletePattern` is supported (memcached cannot enumerate keys). */
+  readonly deletePattern: boolean;
+  /** The largest value the backend accepts, in bytes, when it has a limit. */
+  readonly maxValueSize?: number;
+}
+
+/** A health probe's answer. */
+export interface BackendHealth {
+  /** Round-trip time of the probe, in milliseconds. */
+  readonly latencyMs: number;
+  /** Backend-specific facts (server version, node count, ...). */
+  readonly details?: Readonly<Record<string, unknown>>;
+}
+
+/** An entry and the current versions of the tags its header names, read together. */
+export interface TaggedRead {
+  readonly entry: Uint8Array;
+  /** One slot per tag named in the entry header, in header order; `undefined` when missing. */
+  readonly tagVersions: readonly (Uint8Array | undefined)[];
+}
+
+/** A held lock. Releasing a lock that another owner now holds does nothing. */
+export interface Lock {
+  /** Releases the lock if this owner still holds it; `true` when it did. */
+  release(): Promise<Result<boolean>>;
+  /** Extends the lock's time to live if this owner still holds it. */
+  extend(ttlMs: number): Promise<Result<boolean>>;
+}
+
+/** Mutual exclusion across processes, used by stampede protection. */
+export interface LockProvider {
+  /** Takes the lock named `key` for `ttlMs`; `undefined` when somebody else holds it. */
+  acquire(key: string, ttlMs: number): Promise<Result<Lock | undefined>>;
+  /**
+   * Resolves when the lock named `key` may have been released, or after `timeoutMs` at the
+   * latest. Callers re-check the cache and the lock afterwards: a wake-up is only a hint.
+   */
+  waitForRelease(key: string, timeoutMs: number): Promise<void>;
+}
+
+/**
+ * The contract every backend implements: bytes in, bytes out; serialization, tags and
+ * stampede protection belong to the service. Every method returns a {@link Result} and
+ * never throws (nor rejects).
+ *
+ * Keys starting with {@link INTERNAL_KEY_PREFIX} hold the service's own records (tag versions,
+ * locks): `deletePattern` must never delete them.
+ */
+export interface CacheBackend {
+  /** Short name for logs, errors and health reports: `memory`, `redis`, `memcached`. */
+  readonly name: string;
+  readonly capabilities: BackendCapabilities;
+  /** The bytes stored at `key`, or `undefined` on a miss. */
+  get(key: string): Promise<Result<Uint8Array | undefined>>;
+  /** Several keys at once, in the order asked; `undefined` for misses. */
+  getMany(keys: readonly string[]): Promise<Result<(Uint8Array | undefined)[]>>;
+  /** Stores `value`; `ttlMs` is the physical time to live (none when omitted). */
+  set(key: string, value: Uint8Array, ttlMs?: number): Promise<Result<void>>;
+  /** Stores `value` only if `key` is absent; `true` when it stored. */
+  add(key: string, value: Uint8Array, ttlMs?: number): Promise<Result<boolean>>;
+  /** Removes `key`; `true` when it existed. */
+  delete(key: string): Promise<Result<boolean>>;
+  /**
+   * Removes every key matching the glob `pattern` (`*` any run, `?` one character, `\`
+   * escapes the next character; nothing else is special). Returns how many were removed.
+   */
+  deletePattern(pattern: string): Promise<Result<number>>;
+  /** Adds `by` to the integer at `key` (created at 0), returning the new value. */
+  incr(key: string, by?: number, ttlMs?: number): Promise<Result<number>>;
+  /** Probes the backend. */
+  health(): Promise<Result<BackendHealth>>;
+  /** Releases connections and timers. Only the owner of an injected client closes it. */
+  close(): Promise<Result<void>>;
+  /**
+   * Optional fast path for network backends: the entry at `key` and, in the same round trip,
+   * the values at `tagKeyPrefix + name` for every tag name in the entry's header (the header
+   * format is in `entry/entry-codec.ts`). `undefined` when the entry is missing.
+   */
+  getTagged?(key: string, tagKeyPrefix: string): Promise<Result<TaggedRead | undefined>>;
+  /** Optional lock provider; shared backends without one get the generic `add`-based lock. */
+  readonly locks?: LockProvider;
+}
+
+/** Keys under this prefix belong to the service (tag versions, locks), never to users. */
+export const INTERNAL_KEY_PREFIX = '__tc:';

@@ -1,0 +1,126 @@
+import type { CacheError } from '../errors.js';
+import type { CircuitState } from '../resilience/circuit-breaker.js';
+import type { CompressionOptions } from '../serializers/compressing.js';
+import type { SerializerOption } from '../serializers/resolve.js';
+import type { Duration } from '../time/duration.js';
+import type { CacheBackend } from './backend.js';
+import type { CacheLogger } from './logger.js';
+
+/** Stampede protection settings. */
+export interface ProtectionOptions {
+  /** Default `true`: concurrent `getOrSet` calls on one key run one loader. */
+  readonly enabled?: boolean;
+  /**
+   * How long a load may hold the key's lock before others stop waiting for it and start
+   * their own (the distributed lock is renewed while the loader runs). Default 30 s.
+   */
+  readonly lockTtl?: Duration;
+  /** How long a caller waits for another's load before loading by itself. Default 10 s. */
+  readonly maxWait?: Duration;
+}
+
+/** Timeout and circuit breaker for the backend. */
+export interface ResilienceSettings {
+  /** Longest a backend operation may take. Default 1 s. */
+  readonly timeout?: Duration;
+  /** Circuit breaker, or `false` for none. */
+  readonly circuitBreaker?:
+    | {
+        /** Consecutive failures that open the circuit. Default 5. */
+        readonly failureThreshold?: number;
+        /** How long it stays open before one probe goes through. Default 10 s. */
+        readonly cooldown?: Duration;
+      }
+    | false;
+}
+
+/** Options of a `CacheService`. */
+export interface CacheServiceOptions {
+  /** Where entries live. */
+  readonly backend: CacheBackend;
+  /** Name in logs, health reports and the registry. Default `'default'`. */
+  readonly name?: string;
+  /** TTL when a call gives none. Default 300 s. */
+  readonly defaultTtl?: Duration;
+  /** Namespace prepended to every key and tag. Default `''`. */
+  readonly prefix?: string;
+  /** Default `'json'`. */
+  readonly serializer?: SerializerOption;
+  /** Allows the `v8` serializer (off: it is unsafe for data another program wrote). */
+  readonly allowV8?: boolean;
+  /** Compress serialized values above a threshold (`true` = 1 KiB, deflate). */
+  readonly compress?: CompressionOptions | boolean;
+  /** Stampede protection. */
+  readonly protection?: ProtectionOptions;
+  /**
+   * Timeout and circuit breaker around the backend. Default: on for shared (network)
+   * backends, off for the in-process one. `false` turns it off.
+   */
+  readonly resilience?: ResilienceSettings | false;
+  /** How long a tag's version is kept after its last invalidation or creation. Default 30 days. */
+  readonly tagTtl?: Duration;
+  /**
+   * Tolerance for clocks that disagree between processes, used when a loader adds tags at
+   * run time (see `LoaderContext.addTags`). Default 1 s.
+   */
+  readonly clockSkew?: Duration;
+  /** A pino-compatible logger. Default: silent. */
+  readonly logger?: CacheLogger;
+}
+
+/** Options of `set`. */
+export interface SetOptions {
+  /** Time to live; the service's `defaultTtl` when omitted. */
+  readonly ttl?: Duration;
+  /** Tags: `invalidateTags` on any of them makes this entry a miss. */
+  readonly tags?: readonly string[];
+  /** How long after `ttl` a stale value may still be served by `getOrSet` (SWR and stale-if-error). */
+  readonly grace?: Duration;
+}
+
+/** Options of `getOrSet`. */
+export interface GetOrSetOptions extends SetOptions {}
+
+/** What a loader receives. */
+export interface LoaderContext<T> {
+  /** The key being loaded (without the service prefix). */
+  readonly key: string;
+  /** The stale value being refreshed, when there is one. */
+  readonly stale: T | undefined;
+  /** `true` for a background refresh (stale-while-revalidate). */
+  readonly background: boolean;
+  /** Adds tags discovered while loading. They are checked for invalidations that raced the load. */
+  addTags(...tags: string[]): void;
+  /** Overrides the TTL for this value. */
+  setTtl(ttl: Duration): void;
+  /** Returns the value to the caller without storing it. */
+  skipStore(): void;
+}
+
+/** A loader for `getOrSet`. Its errors reach the caller and are never cached. */
+export type Loader<T> = (context: LoaderContext<T>) => Promise<T> | T;
+
+/** Options of `wrap` and `@Cached`. */
+export interface WrapOptions<A extends readonly unknown[]> extends Omit<SetOptions, 'tags'> {
+  /** Key for a call; default `<name>:<stable hash of the arguments>`. */
+  readonly key?: (...args: A) => string;
+  /** Key namespace of the default key; default the function's name (required for anonymous functions). */
+  readonly name?: string;
+  /** Tags, fixed or from the arguments. */
+  readonly tags?: readonly string[] | ((...args: A) => readonly string[]);
+}
+
+/** The answer of `CacheService.health()`. */
+export interface CacheHealth {
+  /** The service's name. */
+  readonly name: string;
+  /** The backend's name. */
+  readonly backend: string;
+  readonly healthy: boolean;
+  /** Probe round trip, when it answered. */
+  readonly latencyMs?: number;
+  /** The circuit breaker's state. */
+  readonly circuit: CircuitState;
+  readonly error?: CacheError;
+  readonly details?: Readonly<Record<string, unknown>>;
+}

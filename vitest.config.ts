@@ -1,0 +1,27 @@
+import { fileURLToPath } from 'node:url';
+import { defineConfig } from 'vitest/config';
+
+const src = (path: string): string => fileURLToPath(new URL(path, import.meta.url));
+
+export default defineConfig({
+  resolve: {
+    // Tests run against the sources; test/package checks the built packages separately.
+    alias: [
+      { find: /^@tagcache\/core\/testing$/, replacement: src('./packages/core/src/testing/index.ts') },
+      { find: /^@tagcache\/core$/, replacement: src('./packages/core/src/index.ts') },
+      { find: /^@tagcache\/middleware\/express$/, replacement: src('./packages/middleware/src/express.ts') },
+      { find: /^@tagcache\/middleware\/koa$/, replacement: src('./packages/middleware/src/koa.ts') },
+      { find: /^@tagcache\/middleware$/, replacement: src('./packages/middleware/src/index.ts') },
+      { find: /^@tagcache\/prisma$/, replacement: src('./packages/prisma-extension/src/index.ts') },
+    ],
+  },
+  test: {
+    include: ['packages/*/test/**/*.test.ts', 'test/**/*.test.ts'],
+    exclude: ['**/node_modules/**', '**/dist/**'],
+    globalSetup: ['./test/support/global-setup.ts'],
+    testTimeout: 20_000,
+    hookTimeout: 60_000,
+    reporters: ['default', './test/support/summary-reporter.ts'],
+    pool: 'forks',
+  },
+});
