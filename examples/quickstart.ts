@@ -4,7 +4,11 @@
  */
 import { CacheService, MemoryBackend } from '@tagcache/core';
 
-const cache = new CacheService({ backend: new MemoryBackend({ maxEntries: 10_000 }), defaultTtl: '5m', prefix: 'shop:' });
+const cache = new CacheService({
+  backend: new MemoryBackend({ maxEntries: 10_000 }),
+  defaultTtl: '5m',
+  prefix: 'shop:',
+});
 
 let databaseQueries = 0;
 async function loadProduct(id: number): Promise<{ id: number; name: string; updatedAt: Date }> {
@@ -21,7 +25,9 @@ await Promise.all(Array.from({ length: 100 }, () => product(7)));
 console.log(`100 concurrent reads of product 7 -> ${databaseQueries} database query`);
 
 const again = await product(7);
-console.log(`cached read -> ${databaseQueries} query in total; updatedAt is a ${again.updatedAt.constructor.name}`);
+console.log(
+  `cached read -> ${databaseQueries} query in total; updatedAt is a ${again.updatedAt.constructor.name}`,
+);
 
 await cache.invalidateTags(['product:7']);
 await product(7);

@@ -24,6 +24,9 @@ const BUILT_IN = new Set(['Date', 'BigInt', 'Map', 'Set', 'Bytes', 'Buffer', 'Nu
 /** First byte of a document that holds tagged values (not valid JSON, so no ambiguity). */
 const TAGGED = 0x01;
 
+/** Stands for `undefined` while reviving (see `deserialize`). */
+const UNDEFINED = Symbol('undefined');
+
 interface Tagged {
   $t: string;
   v?: unknown;
@@ -63,9 +66,9 @@ export class JsonSerializer implements Serializer {
         case 'boolean':
           return v;
         case 'number':
-          if (Number.isFinite(raw)) return v;
+          if (Number.isFinite(raw) && !Object.is(raw, -0)) return v;
           tagged = true;
-          return { $t: 'Number', v: String(raw) };
+          return { $t: 'Number', v: Object.is(raw, -0) ? '-0' : String(raw) };
         case 'bigint':
           tagged = true;
           return { $t: 'BigInt', v: raw.toString() };
@@ -136,12 +139,18 @@ export class JsonSerializer implements Serializer {
       : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
     if (buf[0] !== TAGGED) return JSON.parse(buf.toString('utf8'));
     const byName = this.#byName;
-    return JSON.parse(buf.toString('utf8', 1), (_key, v: unknown) => {
-      if (v === null || typeof v !== 'object' || Array.isArray(v)) return v;
+    const result: unknown = JSON.parse(buf.toString('utf8', 1), (_key, v: unknown) => {
+      if (v === null || typeof v !== 'object') return v;
+      if (Array.isArray(v)) {
+        // A reviver returning undefined would delete the element: undefined travels as a marker.
+        for (let i = 0; i < v.length; i++) if (v[i] === UNDEFINED) v[i] = undefined;
+        return v;
+      }
       const tag = (v as Tagged).$t;
       if (typeof tag !== 'string') return v;
       return revive(tag, (v as Tagged).v, byName);
     });
+    return result === UNDEFINED ? undefined : result;
   }
 }
 
@@ -154,7 +163,7 @@ function revive(tag: string, data: unknown, byName: ReadonlyMap<string, JsonType
     case 'Number':
       return Number(data);
     case 'undefined':
-      return undefined;
+      return UNDEFINED;
     case 'Map':
       return new Map(data as [unknown, unknown][]);
     case 'Set':

@@ -87,6 +87,7 @@ export class ChaosBackend implements CacheBackend {
     return this.#run('health', undefined, () => this.#inner.health());
   }
   close() {
+    this.calls.close++;
     this.setMode('pass');
     return this.#inner.close();
   }

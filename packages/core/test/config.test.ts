@@ -1,0 +1,117 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { CacheUsageError, createCaches, loadCachesConfig, MemoryBackend } from '../src/index.js';
+
+describe('createCaches', () => {
+  it('builds named services with one default, each with its own TTL and prefix', async () => {
+    const caches = createCaches({
+      backends: [
+        { name: 'hot', type: 'memory', default: true, defaultTtl: '1m', prefix: 'h:' },
+        { name: 'big', type: 'memory', maxEntries: 5, defaultTtl: 3600 },
+      ],
+      service: { enableProtection: true, protectionMaxWait: '2s' },
+    });
+    expect(caches.get().name).toBe('hot');
+    expect(caches.get('big').name).toBe('big');
+    expect(caches.names).toEqual(['hot', 'big']);
+    await caches.get().set('k', 'hot value');
+    expect(await caches.get('big').get('k')).toBeUndefined();
+    expect(caches.get('big').backend).toBeInstanceOf(MemoryBackend);
+    const health = await caches.health();
+    expect(health.map((h) => [h.name, h.healthy])).toEqual([
+      ['hot', true],
+      ['big', true],
+    ]);
+    expect(() => caches.get('nope')).toThrow(/no cache named 'nope' \(have: hot, big\)/);
+    await caches.close();
+  });
+
+  it('a single backend is the default by itself', () => {
+    expect(createCaches({ backends: [{ name: 'only', type: 'memory' }] }).get().name).toBe('only');
+  });
+
+  it.each([
+    [{}, 'backends'],
+    [{ backends: [] }, 'backends'],
+    [{ backends: [{ name: '', type: 'memory' }] }, 'backends[0].name'],
+    [{ backends: [{ name: 'a', type: 'mongo' }] }, 'backends[0].type'],
+    [{ backends: [{ name: 'a', type: 'memory', defaultTtl: '3 weeks' }] }, 'backends[0].defaultTtl'],
+    [{ backends: [{ name: 'a', type: 'memory', maxEntries: -1 }] }, 'backends[0].maxEntries'],
+    [{ backends: [{ name: 'r', type: 'redis', url: 'http://x' }] }, 'backends[0].url'],
+    [{ backends: [{ name: 'm', type: 'memcached', servers: 'localhost' }] }, 'backends[0].servers'],
+    [
+      {
+        backends: [
+          { name: 'a', type: 'memory' },
+          { name: 'a', type: 'memory', default: true },
+        ],
+      },
+      'backends[1].name',
+    ],
+    [
+      {
+        backends: [
+          { name: 'a', type: 'memory', default: true },
+          { name: 'b', type: 'memory', default: true },
+        ],
+      },
+      'backends',
+    ],
+    [
+      {
+        backends: [
+          { name: 'a', type: 'memory' },
+          { name: 'b', type: 'memory' },
+        ],
+      },
+      'backends',
+    ],
+    [
+      { backends: [{ name: 'a', type: 'memory' }], service: { protectionLockTtl: 'x' } },
+      'service.protectionLockTtl',
+    ],
+  ])('rejects %j at start, naming %s', (config, field) => {
+    let error: unknown;
+    try {
+      createCaches(config as never);
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(CacheUsageError);
+    expect((error as CacheUsageError).field).toBe(field);
+    expect((error as Error).message.startsWith(`${field}: `)).toBe(true);
+  });
+});
+
+describe('loadCachesConfig', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'tagcache-config-'));
+
+  it('reads the same shape from YAML and JSON', () => {
+    const yamlPath = join(dir, 'caches.yaml');
+    writeFileSync(
+      yamlPath,
+      [
+        'backends:',
+        '  - name: hot',
+        '    type: memory',
+        '    default: true',
+        "    defaultTtl: '5m'",
+        'service:',
+        '  enableProtection: true',
+      ].join('\n'),
+    );
+    const jsonPath = join(dir, 'caches.json');
+    writeFileSync(jsonPath, JSON.stringify(loadCachesConfig(yamlPath)));
+    expect(loadCachesConfig(jsonPath)).toEqual(loadCachesConfig(yamlPath));
+    expect(createCaches(loadCachesConfig(yamlPath)).get().name).toBe('hot');
+  });
+
+  it('names the file when it cannot be read or parsed', () => {
+    const bad = join(dir, 'bad.json');
+    writeFileSync(bad, '{ nope');
+    expect(() => loadCachesConfig(bad)).toThrow(new RegExp(`${bad}: cannot parse`));
+    expect(() => loadCachesConfig(join(dir, 'missing.yaml'))).toThrow(/cannot read/);
+  });
+});

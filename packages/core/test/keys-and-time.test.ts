@@ -1,0 +1,130 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import {
+  decodeEntry,
+  encodeEntry,
+  escapePattern,
+  globToRedisPattern,
+  globToRegExp,
+  MalformedEntryError,
+  stableStringify,
+  toMilliseconds,
+} from '../src/index.js';
+
+describe('durations', () => {
+  it.each([
+    [30, 30_000],
+    [0.5, 500],
+    ['500ms', 500],
+    ['30s', 30_000],
+    ['5m', 300_000],
+    ['1h', 3_600_000],
+    ['7d', 604_800_000],
+    ['1.5 h', 5_400_000],
+  ] as const)('%j is %i ms', (input, ms) => {
+    expect(toMilliseconds(input, 'ttl')).toBe(ms);
+  });
+
+  it.each([[-1], [Number.NaN], [Number.POSITIVE_INFINITY], ['5'], ['5 weeks'], ['m5'], [0]])(
+    'rejects %j',
+    (input) => {
+      expect(() => toMilliseconds(input as never, 'ttl')).toThrow(/^ttl: /);
+    },
+  );
+});
+
+describe('glob patterns', () => {
+  it('* and ? are the only wildcards; \\ escapes', () => {
+    expect(globToRegExp('user:*').test('user:1:posts')).toBe(true);
+    expect(globToRegExp('user:?').test('user:10')).toBe(false);
+    expect(globToRegExp('a[b]c').test('a[b]c')).toBe(true);
+    expect(globToRegExp('a[b]c').test('abc')).toBe(false);
+    expect(globToRegExp('a\\*').test('a*')).toBe(true);
+    expect(globToRegExp('a\\*').test('ab')).toBe(false);
+    expect(globToRegExp('(.+)$^').test('(.+)$^')).toBe(true);
+  });
+
+  it('an escaped user value matches only itself (property)', () => {
+    fc.assert(
+      fc.property(fc.string(), fc.string(), (value, other) => {
+        const regexp = globToRegExp(escapePattern(value));
+        expect(regexp.test(value)).toBe(true);
+        if (other !== value) expect(regexp.test(other)).toBe(false);
+      }),
+    );
+  });
+
+  it('Redis patterns escape Redis-only syntax', () => {
+    expect(globToRedisPattern('user:[1]*')).toBe('user:\\[1\\]*');
+    expect(globToRedisPattern('a\\*b?^')).toBe('a\\*b?\\^');
+  });
+});
+
+describe('stableStringify', () => {
+  it('ignores key order and keeps types apart', () => {
+    expect(stableStringify({ a: 1, b: [2, { c: 3, d: 4 }] })).toBe(
+      stableStringify({ b: [2, { d: 4, c: 3 }], a: 1 }),
+    );
+    const distinct = [
+      1,
+      '1',
+      1n,
+      true,
+      'true',
+      null,
+      undefined,
+      'undefined',
+      new Date(0),
+      new Date(0).toISOString(),
+    ];
+    expect(new Set(distinct.map(stableStringify)).size).toBe(distinct.length);
+  });
+
+  it('survives cycles', () => {
+    const a: Record<string, unknown> = {};
+    a.self = a;
+    expect(stableStringify(a)).toContain('[Circular]');
+  });
+});
+
+describe('entry codec', () => {
+  it('round-trips entries (property)', () => {
+    fc.assert(
+      fc.property(
+        fc.uint8Array(),
+        fc.array(fc.record({ name: fc.string({ minLength: 1 }), version: fc.string() })),
+        fc.nat(),
+        (payload, tags, t) => {
+          const entry = {
+            payload,
+            serializer: 'json',
+            tags,
+            createdAt: t,
+            freshUntil: t + 1,
+            staleUntil: t + 2,
+          };
+          const back = decodeEntry(encodeEntry(entry));
+          expect({ ...back, payload: Array.from(back.payload) }).toEqual({
+            ...entry,
+            payload: Array.from(payload),
+          });
+        },
+      ),
+    );
+  });
+
+  it('rejects foreign and truncated bytes', () => {
+    expect(() => decodeEntry(Buffer.from('hello'))).toThrow(MalformedEntryError);
+    const good = encodeEntry({
+      payload: Buffer.from('x'),
+      serializer: 'json',
+      tags: [{ name: 'tag', version: 'v' }],
+      createdAt: 1,
+      freshUntil: 2,
+      staleUntil: 3,
+    });
+    for (let cut = 1; cut < good.byteLength - 1; cut++) {
+      expect(() => decodeEntry(good.subarray(0, cut))).toThrow(MalformedEntryError);
+    }
+  });
+});
