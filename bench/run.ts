@@ -1,0 +1,32 @@
+/**
+ * `npm run bench` runs every scenario; `npm run bench -- <scenario> [...]` runs some.
+ * Each scenario measures tagcache and the libraries users would pick instead, side by side,
+ * and prints ratios (also appended to bench/RESULTS.md).
+ */
+import { readdirSync } from 'node:fs';
+import { startRun } from './lib/report.js';
+
+interface Scenario {
+  readonly name: string;
+  readonly description: string;
+  run(): Promise<void>;
+}
+
+const dir = new URL('./scenarios/', import.meta.url);
+const available = readdirSync(dir)
+  .filter((f) => f.endsWith('.ts'))
+  .map((f) => f.replace(/\.ts$/, ''))
+  .sort();
+const wanted = process.argv.slice(2).filter((a) => !a.startsWith('-'));
+const unknown = wanted.filter((w) => !available.includes(w));
+if (unknown.length > 0) {
+  console.error(`unknown scenario(s): ${unknown.join(', ')}; available: ${available.join(', ')}`);
+  process.exit(2);
+}
+
+startRun(['lru-cache', 'bentocache', 'cache-manager', 'ioredis', 'memjs', 'express', 'koa']);
+for (const name of wanted.length > 0 ? wanted : available) {
+  const scenario = (await import(new URL(`${name}.ts`, dir).href)).default as Scenario;
+  console.log(`\n== ${scenario.name}: ${scenario.description}`);
+  await scenario.run();
+}
