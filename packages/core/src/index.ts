@@ -4,7 +4,24 @@
  * @packageDocumentation
  */
 
+export {
+  MemcachedBackend,
+  type MemcachedBackendOptions,
+  type MemjsClient,
+  memcachedExpiry,
+  memcachedKey,
+} from './backends/memcached/index.js';
 export { MemoryBackend, type MemoryBackendOptions } from './backends/memory.js';
+export {
+  LOCK_RELEASED_CHANNEL,
+  RedisBackend,
+  type RedisBackendOptions,
+  type RedisClient,
+  type RedisConnectionOptions,
+  type RedisLockOptions,
+  RedisLockProvider,
+  redisErrorCode,
+} from './backends/redis/index.js';
 export { CacheService } from './cache-service.js';
 export { type BackendFactory, backendFactories, createBackend } from './config/backend-factories.js';
 export { CacheRegistry } from './config/cache-registry.js';

@@ -1,4 +1,6 @@
+import { MemcachedBackend } from '../backends/memcached/memcached-backend.js';
 import { MemoryBackend } from '../backends/memory.js';
+import { RedisBackend } from '../backends/redis/redis-backend.js';
 import { CacheUsageError } from '../errors.js';
 import type { CacheBackend } from '../types/backend.js';
 import type { BackendConfig } from './config-types.js';
@@ -21,6 +23,26 @@ export const backendFactories = new Map<BackendConfig['type'], BackendFactory>([
         ...(maxBytes !== undefined && { maxBytes }),
         ...(maxEntrySize !== undefined && { maxEntrySize }),
       });
+    },
+  ],
+  [
+    // ioredis is loaded when the backend first connects, not when this module is.
+    'redis',
+    (config) => {
+      if (config.type !== 'redis') throw new TypeError('redis factory got another type');
+      const { url, clusterNodes } = config;
+      return new RedisBackend({
+        ...(url !== undefined && { url }),
+        ...(clusterNodes !== undefined && { clusterNodes }),
+      });
+    },
+  ],
+  [
+    // memjs is loaded when the backend first connects, not when this module is.
+    'memcached',
+    (config) => {
+      if (config.type !== 'memcached') throw new TypeError('memcached factory got another type');
+      return new MemcachedBackend({ servers: config.servers });
     },
   ],
 ]);

@@ -1,0 +1,233 @@
+import { performance } from 'node:perf_hooks';
+import type { Cluster, Redis } from 'ioredis';
+import { CacheError, CacheUsageError } from '../../errors.js';
+import { globToRedisPattern } from '../../keys/glob.js';
+import { err, OK_VOID, ok, type Result } from '../../result.js';
+import type {
+  BackendCapabilities,
+  BackendHealth,
+  CacheBackend,
+  LockProvider,
+  TaggedRead,
+} from '../../types/backend.js';
+import { clusterGetMany, clusterGetTagged, deleteMatching, scanTargets } from './cluster.js';
+import { GET_TAGGED_SCRIPT, INCR_SCRIPT, LuaScript } from './lua-scripts.js';
+import { createRedisClient, type RedisClient, type RedisConnectionOptions } from './redis-client.js';
+import { toRedisError } from './redis-errors.js';
+import { type RedisLockOptions, RedisLockProvider } from './redis-lock.js';
+
+/** Options of {@link RedisBackend}: a client to use, or how to create one. */
+export interface RedisBackendOptions extends RedisConnectionOptions {
+  /**
+   * An existing ioredis `Redis` or `Cluster`. The backend uses it as configured (offline queue,
+   * retries) and never closes it: its owner does.
+   */
+  readonly client?: Redis | Cluster;
+  /** Keys asked per SCAN step, and so the UNLINK batch size, in `deletePattern`. Default 500. */
+  readonly scanCount?: number;
+  /** Settings of the fleet-wide stampede lock. */
+  readonly lock?: RedisLockOptions;
+}
+
+const getTaggedScript = new LuaScript(GET_TAGGED_SCRIPT);
+const incrScript = new LuaScript(INCR_SCRIPT);
+
+/**
+ * Redis (single node or Cluster) through ioredis.
+ *
+ * - A tagged read is one round trip on a single node (a Lua script reads the entry header's tag
+ *   names and MGETs their versions); on a cluster the tag keys live in other slots, so they are
+ *   read per slot after the entry (two round trips, see `cluster.ts`).
+ * - `getMany` is one MGET (per-key GETs, auto-pipelined per master, on a cluster).
+ * - `deletePattern` is SCAN MATCH + UNLINK in batches on every master, never KEYS, and never
+ *   touches the service's `__tc:` keys.
+ * - Clients the backend creates fail fast while disconnected and reconnect by themselves.
+ * - `locks` is a {@link RedisLockProvider} (SET NX PX with an owner token, pub/sub wake-ups).
+ *
+ * ioredis is loaded on first use, so `@tagcache/core` does not need it unless you use Redis.
+ *
+ * @example
+ * ```ts
+ * const cache = new CacheService({ backend: new RedisBackend({ url: 'redis://localhost:6379' }) });
+ * const cluster = new RedisBackend({ clusterNodes: ['10.0.0.1:6379', '10.0.0.2:6379'] });
+ * const shared = new RedisBackend({ client: existingIoredisClient }); // not closed by the backend
+ * ```
+ */
+export class RedisBackend implements CacheBackend {
+  readonly name = 'redis';
+  readonly capabilities: BackendCapabilities = {
+    shared: true,
+    deletePattern: true,
+    maxValueSize: 512 * 1024 * 1024,
+  };
+  readonly locks: LockProvider;
+  readonly #lockProvider: RedisLockProvider;
+  readonly #owned: boolean;
+  readonly #scanCount: number;
+  #client: RedisClient | undefined;
+  #connecting: Promise<RedisClient> | undefined;
+
+  constructor(options: RedisBackendOptions = {}) {
+    if (options === null || typeof options !== 'object') {
+      throw new CacheUsageError('expected an options object', 'RedisBackend.options');
+    }
+    this.#scanCount = options.scanCount ?? 500;
+    if (!Number.isInteger(this.#scanCount) || this.#scanCount <= 0) {
+      throw new CacheUsageError('expected a positive integer', 'RedisBackend.scanCount');
+    }
+    if (options.client !== undefined) {
+      this.#client = options.client;
+      this.#owned = false;
+    } else {
+      this.#owned = true;
+      const connecting = createRedisClient(options).then((client) => {
+        // Without a listener, ioredis prints every failed reconnection; failures reach callers as Results.
+        client.on('error', () => {});
+        this.#client = client;
+        return client;
+      });
+      connecting.catch(() => {}); // reported by the first operation
+      this.#connecting = connecting;
+    }
+    this.#lockProvider = new RedisLockProvider(() => this.#ready(), options.lock);
+    this.locks = this.#lockProvider;
+  }
+
+  /** The ioredis client, once connected (for diagnostics and tests). */
+  get client(): RedisClient | undefined {
+    return this.#client;
+  }
+
+  /** Whether the backend talks to a Redis Cluster. */
+  get isCluster(): boolean {
+    return this.#client?.isCluster === true;
+  }
+
+  get(key: string): Promise<Result<Uint8Array | undefined>> {
+    return this.#run(key, async (client) => (await client.getBuffer(key)) ?? undefined);
+  }
+
+  getMany(keys: readonly string[]): Promise<Result<(Uint8Array | undefined)[]>> {
+    if (keys.length === 0) return Promise.resolve(ok([]));
+    return this.#run(keys[0], async (client) => {
+      const values = client.isCluster
+        ? await clusterGetMany(client as Cluster, keys)
+        : await client.mgetBuffer(...keys);
+      return values.map((value) => value ?? undefined);
+    });
+  }
+
+  getTagged(key: string, tagKeyPrefix: string): Promise<Result<TaggedRead | undefined>> {
+    return this.#run(key, async (client) => {
+      if (client.isCluster) return clusterGetTagged(client as Cluster, key, tagKeyPrefix);
+      const reply = (await getTaggedScript.run(client, key, tagKeyPrefix)) as
+        | null
+        | [Buffer]
+        | [Buffer, (Buffer | null)[]];
+      if (reply === null) return undefined;
+      const versions = reply[1] ?? [];
+      return { entry: reply[0], tagVersions: versions.map((v) => v ?? undefined) };
+    });
+  }
+
+  set(key: string, value: Uint8Array, ttlMs?: number): Promise<Result<void>> {
+    return this.#run(key, async (client) => {
+      const ttl = pxTtl(ttlMs);
+      if (ttl === undefined) await client.set(key, toBuffer(value));
+      else await client.set(key, toBuffer(value), 'PX', ttl);
+      return undefined;
+    }).then((result) => (result.ok ? OK_VOID : result));
+  }
+
+  add(key: string, value: Uint8Array, ttlMs?: number): Promise<Result<boolean>> {
+    return this.#run(key, async (client) => {
+      const ttl = pxTtl(ttlMs);
+      const reply =
+        ttl === undefined
+          ? await client.set(key, toBuffer(value), 'NX')
+          : await client.set(key, toBuffer(value), 'PX', ttl, 'NX');
+      return reply === 'OK';
+    });
+  }
+
+  delete(key: string): Promise<Result<boolean>> {
+    return this.#run(key, async (client) => (await client.unlink(key)) > 0);
+  }
+
+  deletePattern(pattern: string): Promise<Result<number>> {
+    return this.#run(pattern, async (client) => {
+      const match = globToRedisPattern(pattern);
+      const counts = await Promise.all(
+        scanTargets(client).map((node) => deleteMatching(node, match, this.#scanCount, client.isCluster)),
+      );
+      return counts.reduce((a, b) => a + b, 0);
+    });
+  }
+
+  incr(key: string, by = 1, ttlMs?: number): Promise<Result<number>> {
+    if (!Number.isSafeInteger(by)) {
+      return Promise.resolve(
+        err(
+          new CacheError('BACKEND', `incr step must be an integer, got ${by}`, { key, backend: this.name }),
+        ),
+      );
+    }
+    return this.#run(key, async (client) => {
+      const ttl = pxTtl(ttlMs);
+      return Number(await incrScript.run(client, key, by, ttl === undefined ? '' : ttl));
+    });
+  }
+
+  async health(): Promise<Result<BackendHealth>> {
+    return this.#run(undefined, async (client) => {
+      const started = performance.now();
+      await client.ping();
+      const latencyMs = performance.now() - started;
+      const details = client.isCluster
+        ? { mode: 'cluster', masters: (client as Cluster).nodes('master').length }
+        : { mode: 'single' };
+      return { latencyMs, details };
+    });
+  }
+
+  async close(): Promise<Result<void>> {
+    await this.#lockProvider.close();
+    if (!this.#owned) return OK_VOID;
+    const client = this.#client ?? (await this.#connecting?.catch(() => undefined));
+    this.#client = undefined;
+    this.#connecting = Promise.reject(new CacheError('CONNECTION', 'backend closed', { backend: this.name }));
+    this.#connecting.catch(() => {});
+    if (client === undefined) return OK_VOID;
+    try {
+      if (client.status === 'ready') await client.quit();
+      else client.disconnect();
+    } catch {
+      client.disconnect();
+    }
+    return OK_VOID;
+  }
+
+  #ready(): Promise<RedisClient> {
+    if (this.#client !== undefined) return Promise.resolve(this.#client);
+    return this.#connecting ?? Promise.reject(new CacheError('CONNECTION', 'no Redis client'));
+  }
+
+  async #run<T>(key: string | undefined, operation: (client: RedisClient) => Promise<T>): Promise<Result<T>> {
+    try {
+      const client = this.#client ?? (await this.#ready());
+      return ok(await operation(client));
+    } catch (error) {
+      return err(toRedisError(error, key));
+    }
+  }
+}
+
+/** Milliseconds for PX: whole, at least 1; `undefined` for no expiry. */
+function pxTtl(ttlMs: number | undefined): number | undefined {
+  if (ttlMs === undefined || !Number.isFinite(ttlMs) || ttlMs <= 0) return undefined;
+  return Math.max(1, Math.ceil(ttlMs));
+}
+
+function toBuffer(value: Uint8Array): Buffer {
+  return Buffer.isBuffer(value) ? value : Buffer.from(value.buffer, value.byteOffset, value.byteLength);
+}

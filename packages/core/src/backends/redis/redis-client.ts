@@ -1,0 +1,104 @@
+import type { Cluster, ClusterOptions, Redis, RedisOptions } from 'ioredis';
+import { CacheError } from '../../errors.js';
+
+/** A connected ioredis client: a single node or a cluster. */
+export type RedisClient = Redis | Cluster;
+
+/** How to reach Redis when the backend creates (and therefore owns) its client. */
+export interface RedisConnectionOptions {
+  /** `redis://` or `rediss://` URL of a single node. */
+  readonly url?: string;
+  /** Cluster seed nodes (`host:port`); when given, a `Cluster` client is created. */
+  readonly clusterNodes?: readonly string[];
+  /** Extra ioredis options for a single-node client (merged over the backend's defaults). */
+  readonly redisOptions?: RedisOptions;
+  /** Extra ioredis options for a cluster client (merged over the backend's defaults). */
+  readonly clusterOptions?: ClusterOptions;
+}
+
+/**
+ * Defaults for clients the backend creates: fail fast while disconnected (no offline queue, one
+ * retry), and keep reconnecting in the background, so a restarted server is picked up again
+ * without the application doing anything.
+ */
+const FAIL_FAST: RedisOptions = {
+  enableOfflineQueue: false,
+  maxRetriesPerRequest: 1,
+  connectTimeout: 2_000,
+  retryStrategy: (times: number) => Math.min(50 * times, 1_000),
+};
+
+interface IoredisModule {
+  Redis: new (url: string, options: RedisOptions) => Redis;
+  Cluster: new (nodes: { host: string; port: number }[], options: ClusterOptions) => Cluster;
+}
+
+/** Loads ioredis only when a backend needs it, so `@tagcache/core` works without it. */
+async function loadIoredis(): Promise<IoredisModule> {
+  try {
+    const mod = (await import('ioredis')) as unknown as Partial<IoredisModule> & { default?: IoredisModule };
+    const Redis = mod.Redis ?? mod.default?.Redis ?? (mod.default as unknown as IoredisModule['Redis']);
+    const Cluster = mod.Cluster ?? mod.default?.Cluster;
+    if (typeof Redis !== 'function' || typeof Cluster !== 'function') throw new Error('unexpected exports');
+    return { Redis, Cluster };
+  } catch (error) {
+    throw new CacheError('BACKEND', 'RedisBackend needs the ioredis package: npm install ioredis', {
+      backend: 'redis',
+      cause: error,
+    });
+  }
+}
+
+/** Parses `host:port` (IPv6 hosts in brackets). */
+export function parseHostPort(node: string): { host: string; port: number } {
+  const match = /^\[?([^\]]+?)\]?:(\d+)$/.exec(node.trim());
+  if (!match) throw new TypeError(`expected host:port, got ${JSON.stringify(node)}`);
+  return { host: match[1]!, port: Number(match[2]) };
+}
+
+/** Creates a client and waits until it is ready or has failed once (it keeps reconnecting then). */
+export async function createRedisClient(options: RedisConnectionOptions): Promise<RedisClient> {
+  const { Redis, Cluster } = await loadIoredis();
+  let client: RedisClient;
+  if (options.clusterNodes !== undefined && options.clusterNodes.length > 0) {
+    client = new Cluster(options.clusterNodes.map(parseHostPort), {
+      enableOfflineQueue: false,
+      enableAutoPipelining: true,
+      clusterRetryStrategy: (times: number) => Math.min(100 * times, 1_000),
+      ...options.clusterOptions,
+      redisOptions: {
+        maxRetriesPerRequest: FAIL_FAST.maxRetriesPerRequest,
+        connectTimeout: FAIL_FAST.connectTimeout,
+        ...options.clusterOptions?.redisOptions,
+      },
+    });
+  } else {
+    client = new Redis(options.url ?? 'redis://127.0.0.1:6379', { ...FAIL_FAST, ...options.redisOptions });
+  }
+  await firstReadyOrError(client);
+  return client;
+}
+
+/** A second connection for SUBSCRIBE, as eager to reconnect as the first. */
+export async function duplicateForSubscribe(client: RedisClient): Promise<RedisClient> {
+  const copy = client.isCluster ? (client as Cluster).duplicate() : (client as Redis).duplicate();
+  // Without an 'error' listener, ioredis prints every reconnection failure.
+  copy.on('error', () => {});
+  await firstReadyOrError(copy);
+  return copy;
+}
+
+function firstReadyOrError(client: RedisClient): Promise<void> {
+  if (client.status === 'ready') return Promise.resolve();
+  return new Promise((resolve) => {
+    const done = (): void => {
+      client.off('ready', done);
+      client.off('error', done);
+      client.off('end', done);
+      resolve();
+    };
+    client.on('ready', done);
+    client.on('error', done);
+    client.on('end', done);
+  });
+}
