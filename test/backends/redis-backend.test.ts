@@ -1,0 +1,121 @@
+import { CacheService, INTERNAL_KEY_PREFIX, RedisBackend } from '@tagcache/core';
+import { Redis } from 'ioredis';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CommandCounter } from '../support/command-counter.js';
+import { type RunningServer, startRedis } from '../support/servers.js';
+import { redisUrl } from '../support/test-servers.js';
+
+const url = redisUrl();
+const bytes = (text: string): Uint8Array => new TextEncoder().encode(text);
+
+describe.skipIf(!url)('RedisBackend against a real server', () => {
+  it('shares tags between services: invalidated in one, a miss in the other', async () => {
+    const prefix = `share-${Date.now()}:`;
+    const a = new CacheService({ backend: new RedisBackend({ url }), prefix });
+    const b = new CacheService({ backend: new RedisBackend({ url }), prefix });
+    try {
+      expect(await a.set('product:1', { name: 'Lamp' }, { tags: ['products'], ttl: 60 })).toBe(true);
+      expect(await b.get('product:1')).toEqual({ name: 'Lamp' });
+      expect(await a.invalidateTags(['products'])).toBe(true);
+      expect(await b.get('product:1')).toBeUndefined();
+      expect(await a.get('product:1')).toBeUndefined();
+    } finally {
+      await a.close();
+      await b.close();
+    }
+  });
+
+  it('uses an injected client without closing it', async () => {
+    const client = new Redis(url!);
+    const backend = new RedisBackend({ client });
+    expect((await backend.set('injected', bytes('x'), 10_000)).ok).toBe(true);
+    await backend.close();
+    expect(client.status).toBe('ready');
+    expect(await client.get('injected')).toBe('x');
+    await client.quit();
+  });
+
+  it('fails fast with CONNECTION when nothing listens, and never throws', async () => {
+    const backend = new RedisBackend({ url: 'redis://127.0.0.1:1' });
+    const read = await backend.get('k');
+    expect(read.ok).toBe(false);
+    if (!read.ok) expect(read.error.code).toBe('CONNECTION');
+    const health = await backend.health();
+    expect(health.ok).toBe(false);
+    await backend.close();
+  });
+
+  it('health reports the latency and the mode', async () => {
+    const backend = new RedisBackend({ url });
+    const cache = new CacheService({ backend });
+    const health = await cache.health();
+    expect(health).toMatchObject({ backend: 'redis', healthy: true, circuit: 'closed' });
+    expect(health.latencyMs).toBeGreaterThanOrEqual(0);
+    expect(health.details).toMatchObject({ mode: 'single' });
+    await cache.close();
+  });
+
+  it('deletePattern escapes Redis glob syntax and skips internal keys', async () => {
+    const backend = new RedisBackend({ url, scanCount: 7 });
+    const ns = `dp-${Date.now()}:`;
+    for (let i = 0; i < 40; i++) await backend.set(`${ns}item:${i}`, bytes('v'), 60_000);
+    await backend.set(`${ns}item:[x]`, bytes('v'), 60_000);
+    await backend.set(`${INTERNAL_KEY_PREFIX}t:${ns}item:0`, bytes('tag'), 60_000);
+    const removed = await backend.deletePattern(`${ns}item:*`);
+    expect(removed).toEqual({ ok: true, value: 41 });
+    expect((await backend.get(`${INTERNAL_KEY_PREFIX}t:${ns}item:0`)).ok).toBe(true);
+    expect(await backend.deletePattern(`${INTERNAL_KEY_PREFIX}*`)).toEqual({ ok: true, value: 0 });
+    await backend.delete(`${INTERNAL_KEY_PREFIX}t:${ns}item:0`);
+    await backend.close();
+  });
+});
+
+describe.skipIf(!url)('RedisBackend round trips (MONITOR on a server of its own)', () => {
+  let server: RunningServer;
+  let ownUrl: string;
+  let counter: CommandCounter;
+  let cache: CacheService;
+
+  beforeAll(async () => {
+    server = await startRedis();
+    ownUrl = `redis://127.0.0.1:${server.port}`;
+    counter = await CommandCounter.start(ownUrl);
+    cache = new CacheService({ backend: new RedisBackend({ url: ownUrl }), prefix: 'rt:' });
+  });
+  afterAll(async () => {
+    await cache?.close();
+    counter?.stop();
+    await server?.stop();
+  });
+
+  it('reads a tagged entry and all its tag versions in one round trip', async () => {
+    await cache.set('user:1', { id: 1 }, { tags: ['users', 'user:1', 'team:7'], ttl: 60 });
+    await cache.get('user:1'); // loads the script into the server
+    counter.reset();
+    expect(await cache.get('user:1')).toEqual({ id: 1 });
+    const { commands, scripted } = await counter.settle();
+    expect(commands.map((c) => c[0]?.toLowerCase())).toEqual(['evalsha']);
+    // Inside the script: the entry, then every tag version with one MGET.
+    expect(scripted.map((c) => c[0]?.toLowerCase())).toEqual(['get', 'mget']);
+    expect(scripted[1]).toHaveLength(4);
+  });
+
+  it('a tagged read stays one round trip after an invalidation (and is a miss)', async () => {
+    await cache.invalidateTags(['team:7']);
+    counter.reset();
+    expect(await cache.get('user:1')).toBeUndefined();
+    const { commands } = await counter.settle();
+    expect(commands.map((c) => c[0]?.toLowerCase())).toEqual(['evalsha']);
+  });
+
+  it('getMany is one MGET', async () => {
+    const backend = new RedisBackend({ url: ownUrl });
+    await backend.get('warm-up');
+    counter.reset();
+    const read = await backend.getMany(['a', 'b', 'c', 'd', 'e']);
+    expect(read.ok && read.value).toEqual([undefined, undefined, undefined, undefined, undefined]);
+    const { commands } = await counter.settle();
+    expect(commands.map((c) => c[0]?.toLowerCase())).toEqual(['mget']);
+    await backend.close();
+  });
+});
