@@ -40,6 +40,11 @@ export class CacheCore {
   readonly backend: CacheBackend;
   readonly tags: TagVersions;
   readonly flights = new SingleFlight();
+  /**
+   * Decoded headers by stored bytes. An in-process backend hands back the very bytes it holds,
+   * so a hit skips header parsing; network backends return new buffers, so it is left off.
+   */
+  readonly #decoded: WeakMap<Uint8Array, CacheEntry> | undefined;
 
   constructor(
     settings: CoreSettings,
@@ -49,6 +54,7 @@ export class CacheCore {
     this.settings = settings;
     this.backend = settings.backend;
     this.tags = new TagVersions(settings.backend, settings.prefix, settings.tagTtlMs);
+    this.#decoded = settings.backend.capabilities.shared ? undefined : new WeakMap();
   }
 
   /** The backend key for a user key; throws for keys that cannot be keys. */
@@ -102,15 +108,18 @@ export class CacheCore {
       bytes = read.value;
     }
 
-    let entry: CacheEntry;
-    try {
-      entry = decodeEntry(bytes);
-    } catch (error) {
-      return this.#failedRead(
-        CacheError.from(error, 'SERIALIZATION', { key: fullKey, backend: backend.name }),
-        operation,
-        fullKey,
-      );
+    let entry = this.#decoded?.get(bytes);
+    if (entry === undefined) {
+      try {
+        entry = decodeEntry(bytes);
+      } catch (error) {
+        return this.#failedRead(
+          CacheError.from(error, 'SERIALIZATION', { key: fullKey, backend: backend.name }),
+          operation,
+          fullKey,
+        );
+      }
+      this.#decoded?.set(bytes, entry);
     }
     const now = Date.now();
     const fresh = now < entry.freshUntil;

@@ -1,3 +1,4 @@
+import { LRUCache } from 'lru-cache';
 import { CacheError, CacheUsageError } from '../errors.js';
 import { globToRegExp } from '../keys/glob.js';
 import { err, OK_VOID, ok, type Result } from '../result.js';
@@ -14,165 +15,134 @@ export interface MemoryBackendOptions {
   readonly maxEntries?: number;
   /** Most bytes kept (values plus keys); the least recently used go first. Default 64 MiB. */
   readonly maxBytes?: number;
-  /** Largest single value accepted, in bytes; larger ones fail with `VALUE_TOO_LARGE`. Default `maxBytes`. */
+  /** Largest single entry accepted, in bytes; larger ones fail with `VALUE_TOO_LARGE`. Default `maxBytes`. */
   readonly maxEntrySize?: number;
-}
-
-interface Slot {
-  value: Uint8Array;
-  /** Epoch ms; 0 = never. */
-  expiresAt: number;
-  size: number;
 }
 
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
 
 /**
- * In-process backend: an LRU bounded by entry count and by bytes. Expiry is checked when a
- * key is read or when room is needed; there is no timer per key.
+ * In-process backend: an LRU (lru-cache) bounded by entry count and by bytes. Expiry is
+ * checked when a key is read or when room is needed; there is no timer per key.
  */
 export class MemoryBackend implements CacheBackend {
   readonly name = 'memory';
   readonly capabilities: BackendCapabilities;
-  readonly #maxEntries: number;
-  readonly #maxBytes: number;
   readonly #maxEntrySize: number;
-  /** Map order is recency order: the first key is the least recently used. */
-  readonly #slots = new Map<string, Slot>();
-  #bytes = 0;
+  readonly #lru: LRUCache<string, Uint8Array>;
 
   constructor(options: MemoryBackendOptions = {}) {
-    this.#maxEntries = positiveInteger(options.maxEntries ?? 10_000, 'maxEntries');
-    this.#maxBytes = positiveInteger(options.maxBytes ?? 64 * 1024 * 1024, 'maxBytes');
-    this.#maxEntrySize = positiveInteger(options.maxEntrySize ?? this.#maxBytes, 'maxEntrySize');
+    const maxEntries = positiveInteger(options.maxEntries ?? 10_000, 'maxEntries');
+    const maxBytes = positiveInteger(options.maxBytes ?? 64 * 1024 * 1024, 'maxBytes');
+    this.#maxEntrySize = Math.min(
+      positiveInteger(options.maxEntrySize ?? maxBytes, 'maxEntrySize'),
+      maxBytes,
+    );
+    this.#lru = new LRUCache<string, Uint8Array>({
+      max: maxEntries,
+      maxSize: maxBytes,
+      sizeCalculation: (value, key) => entrySize(key, value),
+    });
     this.capabilities = { shared: false, deletePattern: true, maxValueSize: this.#maxEntrySize };
   }
 
   /** Number of entries held (expired ones included until they are noticed). */
   get size(): number {
-    return this.#slots.size;
+    return this.#lru.size;
   }
 
   /** Bytes held (values plus keys). */
   get bytes(): number {
-    return this.#bytes;
+    return this.#lru.calculatedSize;
   }
 
   async get(key: string): Promise<Result<Uint8Array | undefined>> {
-    return ok(this.#read(key));
+    return ok(this.#lru.get(key));
   }
 
   async getMany(keys: readonly string[]): Promise<Result<(Uint8Array | undefined)[]>> {
-    return ok(keys.map((key) => this.#read(key)));
+    const values: (Uint8Array | undefined)[] = new Array(keys.length);
+    for (let i = 0; i < keys.length; i++) values[i] = this.#lru.get(keys[i]!);
+    return ok(values);
   }
 
   async set(key: string, value: Uint8Array, ttlMs?: number): Promise<Result<void>> {
-    const size = value.byteLength + key.length;
-    if (size > this.#maxEntrySize) {
-      return err(
-        new CacheError(
-          'VALUE_TOO_LARGE',
-          `value of ${value.byteLength} bytes exceeds maxEntrySize ${this.#maxEntrySize}`,
-          {
-            key,
-            backend: this.name,
-          },
-        ),
-      );
-    }
-    this.#remove(key);
-    this.#slots.set(key, { value, expiresAt: expiry(ttlMs), size });
-    this.#bytes += size;
-    this.#evict();
+    const tooLarge = this.#checkSize(key, value);
+    if (tooLarge) return tooLarge;
+    this.#lru.set(key, value, { ttl: ttl(ttlMs) });
     return OK_VOID;
   }
 
   async add(key: string, value: Uint8Array, ttlMs?: number): Promise<Result<boolean>> {
-    if (this.#read(key) !== undefined) return ok(false);
-    const stored = await this.set(key, value, ttlMs);
-    return stored.ok ? ok(true) : stored;
+    if (this.#lru.has(key)) return ok(false);
+    const tooLarge = this.#checkSize(key, value);
+    if (tooLarge) return tooLarge;
+    this.#lru.set(key, value, { ttl: ttl(ttlMs) });
+    return ok(true);
   }
 
   async delete(key: string): Promise<Result<boolean>> {
-    const slot = this.#slots.get(key);
-    const existed = slot !== undefined && !isExpired(slot, Date.now());
-    this.#remove(key);
+    const existed = this.#lru.has(key);
+    this.#lru.delete(key);
     return ok(existed);
   }
 
   async deletePattern(pattern: string): Promise<Result<number>> {
     const regexp = globToRegExp(pattern);
-    const now = Date.now();
-    let removed = 0;
-    for (const [key, slot] of this.#slots) {
-      if (key.startsWith(INTERNAL_KEY_PREFIX) || !regexp.test(key)) continue;
-      if (!isExpired(slot, now)) removed++;
-      this.#remove(key);
+    const matching: string[] = [];
+    // keys() yields live entries only; collect first, then delete (no mutation while iterating).
+    for (const key of this.#lru.keys()) {
+      if (!key.startsWith(INTERNAL_KEY_PREFIX) && regexp.test(key)) matching.push(key);
     }
-    return ok(removed);
+    for (const key of matching) this.#lru.delete(key);
+    return ok(matching.length);
   }
 
   async incr(key: string, by = 1, ttlMs?: number): Promise<Result<number>> {
-    const current = this.#read(key);
+    const current = this.#lru.get(key);
     const base = current === undefined ? 0 : Number(decoder.decode(current));
     if (!Number.isSafeInteger(base)) {
       return err(new CacheError('BACKEND', 'value is not an integer', { key, backend: this.name }));
     }
     const next = base + by;
-    const slot = this.#slots.get(key);
     // An existing counter keeps its expiry, as INCR does in Redis.
-    const remaining =
-      current !== undefined && slot && slot.expiresAt > 0 ? slot.expiresAt - Date.now() : ttlMs;
-    const stored = await this.set(key, encoder.encode(String(next)), remaining);
-    return stored.ok ? ok(next) : stored;
+    if (current === undefined) this.#lru.set(key, encoder.encode(String(next)), { ttl: ttl(ttlMs) });
+    else this.#lru.set(key, encoder.encode(String(next)), { noUpdateTTL: true });
+    return ok(next);
   }
 
   async health(): Promise<Result<BackendHealth>> {
-    return ok({ latencyMs: 0, details: { entries: this.#slots.size, bytes: this.#bytes } });
+    return ok({ latencyMs: 0, details: { entries: this.#lru.size, bytes: this.#lru.calculatedSize } });
   }
 
   async close(): Promise<Result<void>> {
-    this.#slots.clear();
-    this.#bytes = 0;
+    this.#lru.clear();
     return OK_VOID;
   }
 
-  #read(key: string): Uint8Array | undefined {
-    const slot = this.#slots.get(key);
-    if (slot === undefined) return undefined;
-    if (isExpired(slot, Date.now())) {
-      this.#remove(key);
-      return undefined;
-    }
-    // Move to the most recently used end.
-    this.#slots.delete(key);
-    this.#slots.set(key, slot);
-    return slot.value;
-  }
-
-  #remove(key: string): void {
-    const slot = this.#slots.get(key);
-    if (slot === undefined) return;
-    this.#slots.delete(key);
-    this.#bytes -= slot.size;
-  }
-
-  #evict(): void {
-    while (this.#slots.size > this.#maxEntries || this.#bytes > this.#maxBytes) {
-      const oldest = this.#slots.keys().next();
-      if (oldest.done) return;
-      this.#remove(oldest.value);
-    }
+  #checkSize(key: string, value: Uint8Array): Result<never> | undefined {
+    if (entrySize(key, value) <= this.#maxEntrySize) return undefined;
+    return err(
+      new CacheError(
+        'VALUE_TOO_LARGE',
+        `value of ${value.byteLength} bytes exceeds maxEntrySize ${this.#maxEntrySize}`,
+        {
+          key,
+          backend: this.name,
+        },
+      ),
+    );
   }
 }
 
-function expiry(ttlMs: number | undefined): number {
-  return ttlMs === undefined || ttlMs <= 0 || !Number.isFinite(ttlMs) ? 0 : Date.now() + ttlMs;
+function entrySize(key: string, value: Uint8Array): number {
+  return value.byteLength + key.length;
 }
 
-function isExpired(slot: Slot, now: number): boolean {
-  return slot.expiresAt !== 0 && slot.expiresAt <= now;
+/** lru-cache takes 0 for "no expiry". */
+function ttl(ttlMs: number | undefined): number {
+  return ttlMs === undefined || !Number.isFinite(ttlMs) || ttlMs <= 0 ? 0 : Math.ceil(ttlMs);
 }
 
 function positiveInteger(value: number, field: string): number {

@@ -79,7 +79,7 @@ export class TagVersions {
   static matches(stamps: readonly TagStamp[], current: readonly (Uint8Array | undefined)[]): boolean {
     for (let i = 0; i < stamps.length; i++) {
       const bytes = current[i];
-      if (bytes === undefined || decoder.decode(bytes) !== stamps[i]!.version) return false;
+      if (bytes === undefined || !sameAscii(bytes, stamps[i]!.version)) return false;
     }
     return true;
   }
@@ -119,6 +119,13 @@ export class TagVersions {
     }
     return ok(decoder.decode(stored.value));
   }
+}
+
+/** Compares stored version bytes with a version string without decoding (versions are ASCII). */
+function sameAscii(bytes: Uint8Array, text: string): boolean {
+  if (bytes.length !== text.length) return false;
+  for (let i = 0; i < bytes.length; i++) if (bytes[i] !== text.charCodeAt(i)) return false;
+  return true;
 }
 
 /** `<epoch ms, base 36>.<random>`: unique, and says when it was made. */
