@@ -25,6 +25,7 @@ export interface CoreSettings {
   readonly defaultTtlMs: number;
   readonly tagTtlMs: number;
   readonly clockSkewMs: number;
+  readonly sharedValues: boolean;
   readonly protection: { readonly enabled: boolean; readonly lockTtlMs: number; readonly maxWaitMs: number };
   readonly locks: LockProvider | undefined;
   readonly logger: CacheLogger;
@@ -45,6 +46,8 @@ export class CacheCore {
    * so a hit skips header parsing; network backends return new buffers, so it is left off.
    */
   readonly #decoded: WeakMap<Uint8Array, CacheEntry> | undefined;
+  /** With `sharedValues`, one deserialized value per stored entry, handed to every reader. */
+  readonly #sharedValues: WeakMap<CacheEntry, { value: unknown }> | undefined;
 
   constructor(
     settings: CoreSettings,
@@ -54,7 +57,9 @@ export class CacheCore {
     this.settings = settings;
     this.backend = settings.backend;
     this.tags = new TagVersions(settings.backend, settings.prefix, settings.tagTtlMs);
-    this.#decoded = settings.backend.capabilities.shared ? undefined : new WeakMap();
+    const inProcess = !settings.backend.capabilities.shared;
+    this.#decoded = inProcess ? new WeakMap() : undefined;
+    this.#sharedValues = inProcess && settings.sharedValues ? new WeakMap() : undefined;
   }
 
   /** The backend key for a user key; throws for keys that cannot be keys. */
@@ -140,12 +145,15 @@ export class CacheCore {
       const message = `entry was written by serializer '${entry.serializer}', this cache reads '${serializer.name}'`;
       return this.#failedRead(new CacheError('SERIALIZATION', message, { key: fullKey }), operation, fullKey);
     }
+    const shared = this.#sharedValues?.get(entry);
+    if (shared !== undefined) return { state: fresh ? 'fresh' : 'stale', value: shared.value, entry };
     let value: unknown;
     try {
       value = serializer.deserialize(entry.payload);
     } catch (error) {
       return this.#failedRead(CacheError.from(error, 'SERIALIZATION', { key: fullKey }), operation, fullKey);
     }
+    this.#sharedValues?.set(entry, { value });
     return { state: fresh ? 'fresh' : 'stale', value, entry };
   }
 

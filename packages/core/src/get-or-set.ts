@@ -14,6 +14,8 @@ interface Request<T> {
   readonly tags: readonly string[];
   readonly ttlMs: number;
   readonly graceMs: number;
+  /** Whether a stale value is reloaded by the caller (foreground) rather than in the background. */
+  readonly inCaller: boolean;
 }
 
 /**
@@ -36,6 +38,7 @@ export async function getOrSet<T>(
     tags: core.checkTags(options.tags),
     ttlMs: options.ttl === undefined ? core.settings.defaultTtlMs : toMilliseconds(options.ttl, 'ttl'),
     graceMs: options.grace === undefined ? 0 : toMilliseconds(options.grace, 'grace', true),
+    inCaller: options.refresh === 'caller',
   };
   const epoch = core.flights.epoch;
   const read = await core.read(fullKey, 'getOrSet', request.graceMs > 0);
@@ -45,6 +48,7 @@ export async function getOrSet<T>(
   }
   if (read.state === 'stale') {
     core.hit(fullKey, true);
+    if (request.inCaller) return refreshInCaller(core, request, read.value as T, epoch);
     refreshInBackground(core, request, read.value as T);
     return read.value as T;
   }
@@ -65,6 +69,13 @@ function refreshInBackground<T>(core: CacheCore, request: Request<T>, stale: T):
       'tagcache background refresh failed; the stale value stays',
     );
   });
+}
+
+/** The first caller reloads in the foreground; callers arriving meanwhile get the stale value. */
+function refreshInCaller<T>(core: CacheCore, request: Request<T>, stale: T, epoch: number): Promise<T> {
+  const { enabled, lockTtlMs } = core.settings.protection;
+  if (enabled && core.flights.running(request.fullKey, lockTtlMs)) return Promise.resolve(stale);
+  return loadOnce(core, request, { value: stale }, epoch);
 }
 
 /** One load per key in this process; callers arriving meanwhile share it (up to `maxWait`). */
@@ -151,10 +162,10 @@ async function load<T>(
   const loadStartedAt = Date.now();
   const captured = await core.tags.capture(request.tags, loadStartedAt);
   if (!captured.ok) core.fail(captured.error, 'getOrSet', request.fullKey);
-  const context = new Context<T>(request.key, stale?.value, stale !== undefined);
+  const background = stale !== undefined && !request.inCaller;
+  const context = new Context<T>(request.key, stale?.value, background);
   core.stats.loads++;
-  if (core.events.listens('load'))
-    core.events.emit('load', { key: request.fullKey, background: stale !== undefined });
+  if (core.events.listens('load')) core.events.emit('load', { key: request.fullKey, background });
 
   const renewal = lock ? renewWhileLoading(lock, core.settings.protection.lockTtlMs) : undefined;
   let value: T;

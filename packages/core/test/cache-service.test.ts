@@ -210,3 +210,24 @@ describe('observability', () => {
     expect(backend.calls.close).toBe(1);
   });
 });
+
+describe('sharedValues', () => {
+  it('off (default): every read gets its own copy, so a reader cannot corrupt the cache', async () => {
+    const { cache } = memoryCache();
+    await cache.set('k', { list: [1] });
+    const first = await cache.get<{ list: number[] }>('k');
+    first!.list.push(2);
+    expect(await cache.get('k')).toEqual({ list: [1] });
+  });
+
+  it('on: readers share one object per stored value until it is replaced or invalidated', async () => {
+    const { cache } = memoryCache({ sharedValues: true });
+    await cache.set('k', { n: 1 }, { tags: ['t'] });
+    const a = await cache.get('k');
+    expect(await cache.get('k')).toBe(a);
+    await cache.set('k', { n: 2 }, { tags: ['t'] });
+    expect(await cache.get('k')).toEqual({ n: 2 });
+    await cache.invalidateTags(['t']);
+    expect(await cache.get('k')).toBeUndefined();
+  });
+});

@@ -34,6 +34,7 @@ export function resolveSettings(options: CacheServiceOptions): CoreSettings {
     defaultTtlMs: optionalMilliseconds(options.defaultTtl, 'defaultTtl', 300_000),
     tagTtlMs: optionalMilliseconds(options.tagTtl, 'tagTtl', 30 * 86_400_000),
     clockSkewMs: optionalMilliseconds(options.clockSkew, 'clockSkew', 1_000, true),
+    sharedValues: options.sharedValues === true,
     protection: {
       enabled,
       lockTtlMs: optionalMilliseconds(protection.lockTtl, 'protection.lockTtl', 30_000),

@@ -66,6 +66,13 @@ export interface CacheServiceOptions {
   readonly clockSkew?: Duration;
   /** A pino-compatible logger. Default: silent. */
   readonly logger?: CacheLogger;
+  /**
+   * In-process backends only: every read of a stored value returns the same deserialized
+   * object instead of a fresh copy. Several times faster on hits (no parsing), like lru-cache
+   * or cache-manager's memory store, but a reader that mutates what it got changes it for
+   * every later reader. Default `false` (each read gets its own copy, as from Redis).
+   */
+  readonly sharedValues?: boolean;
 }
 
 /** Options of `set`. */
@@ -79,7 +86,16 @@ export interface SetOptions {
 }
 
 /** Options of `getOrSet`. */
-export interface GetOrSetOptions extends SetOptions {}
+export interface GetOrSetOptions extends SetOptions {
+  /**
+   * Who reloads a stale value (one within `grace`). `'background'` (default): the caller gets
+   * it at once and one reload runs behind its back. `'caller'`: the first caller reloads it in
+   * the foreground (getting the stale value back if the loader throws) while callers arriving
+   * meanwhile get the stale value. For loaders bound to their caller, such as an HTTP handler
+   * that writes to the caller's response.
+   */
+  readonly refresh?: 'background' | 'caller';
+}
 
 /** What a loader receives. */
 export interface LoaderContext<T> {
@@ -87,7 +103,7 @@ export interface LoaderContext<T> {
   readonly key: string;
   /** The stale value being refreshed, when there is one. */
   readonly stale: T | undefined;
-  /** `true` for a background refresh (stale-while-revalidate). */
+  /** `true` for a background refresh (stale-while-revalidate); `false` when the caller reloads. */
   readonly background: boolean;
   /** Adds tags discovered while loading. They are checked for invalidations that raced the load. */
   addTags(...tags: string[]): void;
