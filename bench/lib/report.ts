@@ -31,7 +31,11 @@ export function formatTable(table: Table): string {
 
 /** Prints the table and appends it to bench/RESULTS.md under a header with date and versions. */
 export function report(table: Table): void {
-  const text = formatTable(table);
+  reportText(formatTable(table));
+}
+
+/** Prints already formatted Markdown and appends it to bench/RESULTS.md. */
+export function reportText(text: string): void {
   process.stdout.write(`\n${text}`);
   appendFileSync(RESULTS, `\n${text}`);
 }
