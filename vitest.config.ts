@@ -18,7 +18,10 @@ export default defineConfig({
   test: {
     include: ['packages/*/test/**/*.test.ts', 'test/**/*.test.ts'],
     exclude: ['**/node_modules/**', '**/dist/**'],
-    globalSetup: ['./test/support/global-setup.ts'],
+    globalSetup: [
+      './test/support/global-setup.ts',
+      './packages/prisma-extension/test/support/global-setup.ts',
+    ],
     testTimeout: 20_000,
     hookTimeout: 60_000,
     reporters: ['default', './test/support/summary-reporter.ts'],

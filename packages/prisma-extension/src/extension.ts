@@ -1,0 +1,120 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
+import { Prisma } from '@prisma/client/extension';
+import type { Sql } from '@prisma/client/runtime/client';
+import { hashString } from '@tagcache/core';
+import type { CachedModelMethods, TransactionMethod } from './model-types.js';
+import { resolveOptions } from './options.js';
+import { QueryHandler, type QueryParams } from './query-handler.js';
+import { RelationGraph, type RuntimeDataModel } from './relation-graph.js';
+import { runInScope } from './transactions.js';
+import type {
+  CacheExtensionOptions,
+  InvalidateCacheInput,
+  RawCacheOptions,
+  RawWriteOptions,
+} from './types.js';
+
+/** The internals of a Prisma 7 client the extension reads (verified on 7.10; see the README). */
+interface ClientInternals {
+  _runtimeDataModel?: RuntimeDataModel;
+  _engineConfig?: { inlineSchema?: string };
+  _globalOmit?: unknown;
+  $transaction?: (...args: unknown[]) => Promise<unknown>;
+}
+
+/** A client the extension methods can call back into. */
+interface RawClient {
+  $queryRaw(query: Sql): PromiseLike<unknown>;
+  $executeRaw(query: Sql): PromiseLike<number>;
+}
+
+/**
+ * The Prisma client extension: cached reads, invalidating writes.
+ *
+ * @example
+ * ```ts
+ * const cache = new CacheService({ backend: new MemoryBackend(), serializer: prismaSerializer(Prisma) });
+ * const prisma = new PrismaClient({ adapter }).$extends(cacheExtension({ cache, ttl: 60 }));
+ * await prisma.user.findMany({ where: { active: true }, cache: { ttl: 30, tags: ['home'] } });
+ * await prisma.post.findUnique({ where: { id }, cache: false });
+ * ```
+ */
+export function cacheExtension(options: CacheExtensionOptions) {
+  const settings = resolveOptions(options);
+  const rawReads = new AsyncLocalStorage<RawCacheOptions>();
+  const rawWrites = new AsyncLocalStorage<RawWriteOptions>();
+  const keyContext = options.keyContext;
+
+  return Prisma.defineExtension((client) => {
+    const internals = client as unknown as ClientInternals;
+    const dataModel = internals._runtimeDataModel;
+    if (!dataModel?.models) {
+      throw new TypeError('cacheExtension: this Prisma client has no runtime data model (Prisma 7 required)');
+    }
+    const schemaText = internals._engineConfig?.inlineSchema;
+    const graph = new RelationGraph(dataModel, schemaText);
+    const version = options.schemaVersion ?? hashString(schemaText ?? JSON.stringify(dataModel)).slice(0, 10);
+    const handler = new QueryHandler(
+      options.cache,
+      settings,
+      graph,
+      version,
+      { omit: internals._globalOmit ?? null },
+      typeof keyContext === 'function' ? keyContext : keyContext === undefined ? undefined : () => keyContext,
+    );
+    const originalTransaction = internals.$transaction;
+    const rawWrite = (params: unknown): Promise<unknown> =>
+      handler.rawWrite(params as QueryParams, rawWrites.getStore());
+    const rawRead = async (params: unknown): Promise<unknown> => {
+      const declared = rawReads.getStore();
+      const p = params as QueryParams;
+      return declared ? handler.rawRead(p, declared) : p.query(p.args);
+    };
+
+    return client.$extends({
+      name: '@tagcache/prisma',
+      model: { $allModels: {} as CachedModelMethods },
+      query: {
+        $allModels: {
+          $allOperations: (params) => handler.modelOperation(params as unknown as QueryParams),
+        },
+        $executeRaw: rawWrite,
+        $executeRawUnsafe: rawWrite,
+        $queryRaw: rawRead,
+        $queryRawUnsafe: rawRead,
+      },
+      client: {
+        /** Prisma's `$transaction`; writes inside it invalidate again once it settles. */
+        $transaction: function (this: unknown, ...args: unknown[]): Promise<unknown> {
+          const self = Prisma.getExtensionContext(this);
+          if (typeof originalTransaction !== 'function') throw new TypeError('$transaction is unavailable');
+          return runInScope(
+            () => originalTransaction.apply(self, args),
+            (tags) => handler.invalidate(tags),
+          );
+        } as TransactionMethod,
+        /** Drops the cached reads of `models` and those tagged with `tags`. */
+        async $invalidateCache(input: InvalidateCacheInput): Promise<void> {
+          const tags = [...(input.models ?? []).map((m) => handler.tag(m)), ...(input.tags ?? [])];
+          if (tags.length > 0) await handler.invalidate(tags);
+        },
+        /**
+         * `$queryRaw`, cached: the SQL is opaque, so you declare which models (or tags) it reads;
+         * a write to any of them drops the entry.
+         */
+        async $queryRawCached<R = unknown>(query: Sql, cacheOptions: RawCacheOptions): Promise<R> {
+          if ((cacheOptions.models?.length ?? 0) + (cacheOptions.tags?.length ?? 0) === 0) {
+            throw new TypeError('$queryRawCached: declare the models or tags the query depends on');
+          }
+          const self = Prisma.getExtensionContext(this) as unknown as RawClient;
+          return (await rawReads.run(cacheOptions, async () => self.$queryRaw(query))) as R;
+        },
+        /** `$executeRaw` that invalidates only the declared models and tags (not every model). */
+        $executeRawTouching(query: Sql, touched: RawWriteOptions): Promise<number> {
+          const self = Prisma.getExtensionContext(this) as unknown as RawClient;
+          return rawWrites.run(touched, async () => self.$executeRaw(query));
+        },
+      },
+    });
+  });
+}

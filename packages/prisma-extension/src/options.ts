@@ -1,0 +1,71 @@
+import type { Duration } from '@tagcache/core';
+import type {
+  CachedOperation,
+  CacheExtensionOptions,
+  CacheStrategy,
+  ModelCacheSettings,
+  QueryCacheOptions,
+} from './types.js';
+
+/** A read's own cache request, once `cache` and `cacheStrategy` are merged. */
+export type QueryCacheRequest = false | QueryCacheOptions | undefined;
+
+/**
+ * Removes `cache` and `cacheStrategy` from `args` (Prisma rejects unknown arguments) and
+ * returns what they asked for. `cache` wins over `cacheStrategy` when both are given.
+ */
+export function takeCacheArgs(args: unknown): { args: unknown; request: QueryCacheRequest } {
+  if (typeof args !== 'object' || args === null || !('cache' in args || 'cacheStrategy' in args)) {
+    return { args, request: undefined };
+  }
+  const { cache, cacheStrategy, ...rest } = args as {
+    cache?: QueryCacheOptions | boolean;
+    cacheStrategy?: CacheStrategy;
+  };
+  let request: QueryCacheRequest;
+  if (cache === false) request = false;
+  else if (cache === true) request = {};
+  else if (typeof cache === 'object' && cache !== null) request = cache;
+  else if (typeof cacheStrategy === 'object' && cacheStrategy !== null) request = cacheStrategy;
+  return { args: rest, request };
+}
+
+/** The extension's options, defaults applied. */
+export interface ResolvedOptions {
+  readonly mode: 'all' | 'opt-in';
+  readonly prefix: string;
+  readonly ttl: Duration | undefined;
+  readonly swr: Duration | undefined;
+  model(name: string): false | ModelCacheSettings;
+  operationEnabled(model: string, operation: CachedOperation): boolean;
+}
+
+/** Validates and resolves {@link CacheExtensionOptions}; throws a `TypeError` naming a bad field. */
+export function resolveOptions(options: CacheExtensionOptions): ResolvedOptions {
+  if (typeof options !== 'object' || options === null || typeof options.cache?.getOrSet !== 'function') {
+    throw new TypeError('cacheExtension: options.cache must be a CacheService');
+  }
+  const mode = options.mode ?? 'all';
+  if (mode !== 'all' && mode !== 'opt-in')
+    throw new TypeError("cacheExtension: mode must be 'all' or 'opt-in'");
+  const models = options.models ?? {};
+  const lookup = (name: string): boolean | ModelCacheSettings | undefined =>
+    models[name] ?? models[name.charAt(0).toLowerCase() + name.slice(1)];
+  const model = (name: string): false | ModelCacheSettings => {
+    const setting = lookup(name);
+    if (setting === false) return false;
+    return setting === true || setting === undefined ? {} : setting;
+  };
+  return {
+    mode,
+    prefix: options.prefix ?? 'prisma:',
+    ttl: options.ttl,
+    swr: options.swr,
+    model,
+    operationEnabled(name, operation) {
+      const setting = model(name);
+      if (setting === false) return false;
+      return setting.operations?.[operation] ?? options.operations?.[operation] ?? true;
+    },
+  };
+}

@@ -1,0 +1,163 @@
+import { type CacheService, CacheUsageError } from '@tagcache/core';
+import { readDependencies } from './dependencies.js';
+import { WRITE_OPERATIONS, writeTouches } from './invalidation.js';
+import { type QueryCacheRequest, type ResolvedOptions, takeCacheArgs } from './options.js';
+import { modelTag, queryKey } from './query-key.js';
+import type { RelationGraph } from './relation-graph.js';
+import { currentScope, transactionKind } from './transactions.js';
+import {
+  CACHED_OPERATIONS,
+  type CachedOperation,
+  type RawCacheOptions,
+  type RawWriteOptions,
+} from './types.js';
+
+/** What Prisma hands a query hook (plus its internal `__internalParams`). */
+export interface QueryParams {
+  readonly model?: string;
+  readonly operation: string;
+  readonly args: unknown;
+  query(args: unknown): PromiseLike<unknown>;
+}
+
+const CACHED = new Set<string>(CACHED_OPERATIONS);
+
+/** The extension's behaviour, for one client: cached reads, invalidating writes, raw queries. */
+export class QueryHandler {
+  constructor(
+    readonly cache: CacheService,
+    readonly options: ResolvedOptions,
+    readonly graph: RelationGraph,
+    readonly schemaVersion: string,
+    readonly clientContext: unknown,
+    readonly keyContext: (() => string) | undefined,
+  ) {}
+
+  /** `query.$allModels.$allOperations`. */
+  async modelOperation(params: QueryParams): Promise<unknown> {
+    const model = params.model ?? '';
+    const { operation } = params;
+    const { args, request } = takeCacheArgs(params.args);
+    const run = (): Promise<unknown> => Promise.resolve(params.query(args));
+    if (WRITE_OPERATIONS.has(operation)) {
+      const result = await run(); // a failed write throws here and invalidates nothing
+      await this.touched(
+        [...writeTouches(this.graph, model, operation, args)].map((m) => this.tag(m)),
+        params,
+      );
+      return result;
+    }
+    if (!CACHED.has(operation) || transactionKind(params) !== undefined) return run();
+    if (!this.#shouldCache(model, operation as CachedOperation, request)) return run();
+    const options = request || {};
+    const tags = [...readDependencies(this.graph, model, args)].map((m) => this.tag(m));
+    const key = queryKey({
+      prefix: this.options.prefix,
+      schemaVersion: this.schemaVersion,
+      model,
+      operation,
+      args,
+      client: this.#client(),
+      ...(options.key !== undefined ? { custom: options.key } : {}),
+    });
+    const modelSettings = this.options.model(model);
+    const ttl = options.ttl ?? (modelSettings ? modelSettings.ttl : undefined) ?? this.options.ttl;
+    const swr = options.swr ?? this.options.swr;
+    return this.cached(key, [...tags, ...(options.tags ?? [])], ttl, swr, run);
+  }
+
+  /** `$executeRaw*`: invalidates the declared models and tags, or every model. */
+  async rawWrite(params: QueryParams, declared: RawWriteOptions | undefined): Promise<unknown> {
+    const result = await params.query(params.args);
+    const models = declared ? (declared.models ?? []) : this.graph.models;
+    await this.touched([...models.map((m) => this.tag(m)), ...(declared?.tags ?? [])], params);
+    return result;
+  }
+
+  /** `$queryRaw*` under `$queryRawCached`: cached with the declared dependencies. */
+  rawRead(params: QueryParams, declared: RawCacheOptions): Promise<unknown> {
+    const run = (): Promise<unknown> => Promise.resolve(params.query(params.args));
+    if (transactionKind(params) !== undefined) return run();
+    const tags = [...(declared.models ?? []).map((m) => this.tag(m)), ...(declared.tags ?? [])];
+    const key = queryKey({
+      prefix: this.options.prefix,
+      schemaVersion: this.schemaVersion,
+      model: '$raw',
+      operation: params.operation,
+      args: params.args,
+      client: this.#client(),
+      ...(declared.key !== undefined ? { custom: declared.key } : {}),
+    });
+    return this.cached(key, tags, declared.ttl ?? this.options.ttl, declared.swr ?? this.options.swr, run);
+  }
+
+  /** The tag of a model's reads. */
+  tag(model: string): string {
+    return modelTag(this.options.prefix, model);
+  }
+
+  /** Invalidates now and, inside a transaction, again after it settles. Never throws. */
+  async touched(tags: readonly string[], params: QueryParams): Promise<void> {
+    if (tags.length === 0) return;
+    if (transactionKind(params) !== undefined) {
+      const scope = currentScope();
+      for (const tag of tags) scope?.tags.add(tag);
+    }
+    await this.invalidate(tags);
+  }
+
+  /** `cache.invalidateTags`, never throwing (the write already happened). */
+  async invalidate(tags: readonly string[]): Promise<void> {
+    try {
+      await this.cache.invalidateTags(tags);
+    } catch {
+      // The service reports backend faults itself; a write must not fail because of the cache.
+    }
+  }
+
+  /**
+   * Read-through on the core's `getOrSet`. The query's own errors (not found, validation) reach
+   * the caller and are never cached; anything else going wrong in the cache runs the query.
+   */
+  async cached(
+    key: string,
+    tags: readonly string[],
+    ttl: ResolvedOptions['ttl'],
+    swr: ResolvedOptions['swr'],
+    run: () => Promise<unknown>,
+  ): Promise<unknown> {
+    const failures = new Set<unknown>();
+    const loader = async (): Promise<unknown> => {
+      try {
+        return await run();
+      } catch (error) {
+        failures.add(error);
+        throw error;
+      }
+    };
+    try {
+      return await this.cache.getOrSet(key, loader, {
+        tags,
+        ...(ttl !== undefined ? { ttl } : {}),
+        ...(swr !== undefined ? { grace: swr } : {}),
+      });
+    } catch (error) {
+      if (failures.has(error) || isPrismaError(error) || error instanceof CacheUsageError) throw error;
+      return run();
+    }
+  }
+
+  #shouldCache(model: string, operation: CachedOperation, request: QueryCacheRequest): boolean {
+    if (request === false || !this.options.operationEnabled(model, operation)) return false;
+    return this.options.mode === 'all' || request !== undefined;
+  }
+
+  #client(): unknown {
+    return this.keyContext ? [this.clientContext, this.keyContext()] : this.clientContext;
+  }
+}
+
+/** Prisma's errors carry the client version; a query that failed must fail again, not be retried. */
+function isPrismaError(error: unknown): boolean {
+  return error instanceof Error && typeof (error as { clientVersion?: unknown }).clientVersion === 'string';
+}

@@ -1,0 +1,31 @@
+import { stableHash } from '@tagcache/core';
+
+/** What makes two reads share an entry: everything else about them must be equal. */
+export interface KeyParts {
+  readonly prefix: string;
+  readonly schemaVersion: string;
+  readonly model: string;
+  readonly operation: string;
+  /** The query's arguments, without the cache options. */
+  readonly args: unknown;
+  /** Client-level settings that change results (global `omit`, `keyContext`). */
+  readonly client: unknown;
+  /** A key of the caller's own instead of the hash of the arguments. */
+  readonly custom?: string;
+}
+
+/**
+ * `<prefix><schemaVersion>:<Model>:<operation>:<hash>`. The hash is a stable hash of the
+ * arguments and client settings: independent of object key order, and `1`, `'1'`, `1n`, a
+ * Date and a Decimal all hash differently.
+ */
+export function queryKey(parts: KeyParts): string {
+  const head = `${parts.prefix}${parts.schemaVersion}:${parts.model}:${parts.operation}:`;
+  if (parts.custom !== undefined) return `${head}k:${parts.custom}`;
+  return head + stableHash({ args: parts.args ?? null, client: parts.client ?? null });
+}
+
+/** The tag every cached read of `model` carries, and every write to it invalidates. */
+export function modelTag(prefix: string, model: string): string {
+  return `${prefix}model:${model}`;
+}

@@ -1,0 +1,28 @@
+import { afterAll, beforeAll, beforeEach, describe } from 'vitest';
+import { concurrencyTests } from './suite/concurrency.js';
+import { fidelityTests } from './suite/fidelity.js';
+import { invalidationTests } from './suite/invalidation.js';
+import { readTests } from './suite/reads.js';
+import { transactionTests } from './suite/transactions.js';
+import { postgresAvailable, postgresDatabase, postgresUrl, type TestDatabase } from './support/databases.js';
+
+// Under CI=true this always runs (and fails if the server is missing); elsewhere it skips loudly.
+const available = await postgresAvailable();
+if (!available)
+  console.warn(`\n⚠ PostgreSQL is not reachable at ${postgresUrl}: its Prisma suite is skipped\n`);
+
+describe.runIf(available)('@tagcache/prisma on PostgreSQL (pg adapter)', () => {
+  let database: TestDatabase;
+  const db = () => database;
+  beforeAll(async () => {
+    database = await postgresDatabase();
+  });
+  beforeEach(() => database.reset());
+  afterAll(() => database?.close());
+
+  readTests(db);
+  fidelityTests(db);
+  invalidationTests(db);
+  transactionTests(db);
+  concurrencyTests(db);
+});

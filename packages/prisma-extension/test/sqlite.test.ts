@@ -1,0 +1,23 @@
+import { afterAll, beforeAll, beforeEach, describe } from 'vitest';
+import { concurrencyTests } from './suite/concurrency.js';
+import { fidelityTests } from './suite/fidelity.js';
+import { invalidationTests } from './suite/invalidation.js';
+import { readTests } from './suite/reads.js';
+import { transactionTests } from './suite/transactions.js';
+import { sqliteDatabase, type TestDatabase } from './support/databases.js';
+
+describe('@tagcache/prisma on SQLite (better-sqlite3 adapter)', () => {
+  let database: TestDatabase;
+  const db = () => database;
+  beforeAll(() => {
+    database = sqliteDatabase();
+  });
+  beforeEach(() => database.reset());
+  afterAll(() => database.close());
+
+  readTests(db);
+  fidelityTests(db);
+  invalidationTests(db);
+  transactionTests(db);
+  concurrencyTests(db);
+});
