@@ -46,13 +46,24 @@ export function resolveSettings(options: CacheServiceOptions): CoreSettings {
   };
 }
 
+/** The longest operation timeout accepted; anything longer defeats the point of a cache. */
+const MAX_TIMEOUT_MS = 60_000;
+
 function withResilience(backend: CacheBackend, options: CacheServiceOptions): CacheBackend {
   const settings = options.resilience;
   if (settings === false || backend instanceof ResilientBackend) return backend;
   if (settings === undefined && !backend.capabilities.shared) return backend;
   const breaker = settings?.circuitBreaker;
+  const timeoutMs = optionalMilliseconds(settings?.timeout, 'resilience.timeout', 1_000);
+  if (timeoutMs > MAX_TIMEOUT_MS) {
+    // Durations given as numbers are seconds: `timeout: 50` is almost surely meant as '50ms'.
+    throw new CacheUsageError(
+      `${timeoutMs / 1_000} s is no backend timeout (numbers are seconds); write e.g. '50ms' or '2s'`,
+      'resilience.timeout',
+    );
+  }
   return new ResilientBackend(backend, {
-    timeoutMs: optionalMilliseconds(settings?.timeout, 'resilience.timeout', 1_000),
+    timeoutMs,
     circuitBreaker:
       breaker === false
         ? false
