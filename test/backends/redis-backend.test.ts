@@ -91,7 +91,7 @@ describe.skipIf(!url)('RedisBackend round trips (MONITOR on a server of its own)
   it('reads a tagged entry and all its tag versions in one round trip', async () => {
     await cache.set('user:1', { id: 1 }, { tags: ['users', 'user:1', 'team:7'], ttl: 60 });
     await cache.get('user:1'); // loads the script into the server
-    counter.reset();
+    await counter.reset();
     expect(await cache.get('user:1')).toEqual({ id: 1 });
     const { commands, scripted } = await counter.settle();
     expect(commands.map((c) => c[0]?.toLowerCase())).toEqual(['evalsha']);
@@ -102,7 +102,7 @@ describe.skipIf(!url)('RedisBackend round trips (MONITOR on a server of its own)
 
   it('a tagged read stays one round trip after an invalidation (and is a miss)', async () => {
     await cache.invalidateTags(['team:7']);
-    counter.reset();
+    await counter.reset();
     expect(await cache.get('user:1')).toBeUndefined();
     const { commands } = await counter.settle();
     expect(commands.map((c) => c[0]?.toLowerCase())).toEqual(['evalsha']);
@@ -111,7 +111,7 @@ describe.skipIf(!url)('RedisBackend round trips (MONITOR on a server of its own)
   it('getMany is one MGET', async () => {
     const backend = new RedisBackend({ url: ownUrl });
     await backend.get('warm-up');
-    counter.reset();
+    await counter.reset();
     const read = await backend.getMany(['a', 'b', 'c', 'd', 'e']);
     expect(read.ok && read.value).toEqual([undefined, undefined, undefined, undefined, undefined]);
     const { commands } = await counter.settle();

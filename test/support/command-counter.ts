@@ -28,7 +28,7 @@ export class CommandCounter {
       await probe.get(marker);
       await new Promise((resolve) => setTimeout(resolve, 10));
     }
-    counter.reset();
+    counter.commands.length = 0;
     return counter;
   }
 
@@ -44,7 +44,9 @@ export class CommandCounter {
     return { commands, scripted: [...this.scripted] };
   }
 
-  reset(): void {
+  /** Waits until MONITOR has caught up with what was sent so far, then forgets it. */
+  async reset(): Promise<void> {
+    await this.settle();
     this.commands.length = 0;
     this.scripted.length = 0;
   }

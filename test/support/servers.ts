@@ -79,8 +79,16 @@ async function waitUntil(what: string, check: () => Promise<boolean>, attempts =
   throw new Error(`${what} did not come up`);
 }
 
+/** Servers still running; killed (by PID) if this process exits without stopping them. */
+const running = new Set<ChildProcess>();
+process.once('exit', () => {
+  for (const child of running) if (child.pid !== undefined) process.kill(child.pid, 'SIGKILL');
+});
+
 function launch(command: string, args: string[]): ChildProcess {
   const child = spawn(command, args, { stdio: ['ignore', 'ignore', 'pipe'], detached: false });
+  running.add(child);
+  child.once('exit', () => running.delete(child));
   let stderr = '';
   child.stderr?.on('data', (chunk: Buffer) => {
     stderr += chunk.toString();
