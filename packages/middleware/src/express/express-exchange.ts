@@ -1,0 +1,73 @@
+import type { NextFunction, Request, Response } from 'express';
+import type { Capture, CaptureHooks, Exchange, Reply } from '../http/exchange.js';
+import { hideConditionals } from '../http/hidden-headers.js';
+import { type RequestInfo, requestInfo } from '../http/request-info.js';
+import type { ResolvedSettings } from '../http/settings.js';
+import type { HeaderList } from '../http/stored-response.js';
+import { runtimeTagList } from '../http/tag-header.js';
+import { type BelowTee, teeResponse } from './tee.js';
+
+/** One Express request as the engine sees it: translation only. */
+export class ExpressExchange implements Exchange {
+  readonly request: RequestInfo;
+  readonly native: Request;
+  /** `next()` was called: the rest of the chain owns the response. */
+  forwarded = false;
+  readonly #res: Response;
+  readonly #next: NextFunction;
+  readonly #settings: ResolvedSettings;
+  #below: BelowTee | undefined;
+
+  constructor(req: Request, res: Response, next: NextFunction, settings: ResolvedSettings) {
+    this.native = req;
+    this.request = requestInfo(req.method, req.originalUrl, req.headers, req.params);
+    this.#res = res;
+    this.#next = next;
+    this.#settings = settings;
+  }
+
+  runtimeTags(): readonly string[] {
+    return runtimeTagList(this.#res.locals?.cacheTags);
+  }
+
+  passThrough(headers: HeaderList): Promise<void> {
+    for (const [name, value] of headers) this.#res.setHeader(name, value);
+    this.forwarded = true;
+    this.#next();
+    return Promise.resolve();
+  }
+
+  capture(hooks: CaptureHooks): Promise<Capture> {
+    const restore = hideConditionals(this.native.headers);
+    const { done, below } = teeResponse(this.#res, hooks);
+    this.#below = below;
+    this.forwarded = true;
+    this.#next();
+    return done.then((capture) => {
+      restore();
+      return capture;
+    });
+  }
+
+  send(reply: Reply): void {
+    const res = this.#res;
+    if (reply.replace) for (const name of res.getHeaderNames()) res.removeHeader(name);
+    res.statusCode = reply.status;
+    for (const [name, value] of reply.headers) res.setHeader(name, value);
+    // After a suppressed response the methods beneath the tee answer (an outer compressor has already ended).
+    const end = (this.#below?.end ?? res.end) as (this: Response, chunk?: Uint8Array) => Response;
+    if (reply.body === undefined) {
+      end.call(res);
+      return;
+    }
+    res.setHeader('content-length', reply.body.byteLength);
+    end.call(res, reply.body);
+  }
+
+  reportError(error: unknown): void {
+    this.#settings.logger.error(
+      { err: error, url: this.request.url },
+      'tagcache: handler failed; the stale copy was served instead (stale-if-error)',
+    );
+  }
+}

@@ -1,0 +1,159 @@
+import { finalKey, variantKey } from './cache-key.js';
+import { type Outcome, outcomeHeaders } from './cache-status.js';
+import { isNotModified, notModifiedHeaders } from './conditional.js';
+import type { Exchange } from './exchange.js';
+import { type Cached, type LoadPlan, type LoadState, loadResponse } from './load-response.js';
+import type { ResolvedSettings } from './settings.js';
+import { bypassReason } from './storability.js';
+import { isStoredResponse, type StoredResponse } from './stored-response.js';
+import { tagHeaderFields } from './tag-fields.js';
+import { varySignature } from './vary.js';
+
+/** A lookup's result: the adapter's response is already settled, or a stored response to send. */
+type Found =
+  | { readonly kind: 'done' }
+  | { readonly kind: 'pass'; readonly detail: string }
+  | { readonly kind: 'stored'; readonly stored: StoredResponse; readonly fallback: boolean };
+
+/**
+ * Answers one request: from the cache, or by running the handler once for every concurrent
+ * request on the key (the core's `getOrSet`) and storing its response when it may be shared.
+ * Resolves when the response is settled. Rejects only with a Koa handler's own error, before
+ * anything was sent. A failing cache never surfaces: the request is served uncached.
+ */
+export async function handleRequest(settings: ResolvedSettings, exchange: Exchange): Promise<void> {
+  const startedAt = Date.now();
+  const request = exchange.request;
+  const bypass = bypassReason(request, settings);
+  if (bypass !== undefined) {
+    const outcome: Outcome =
+      bypass === 'method'
+        ? { kind: 'bypass', fwd: 'method' }
+        : { kind: 'bypass', fwd: 'bypass', detail: bypass };
+    return exchange.passThrough(outcomeHeaders(settings, outcome));
+  }
+  let key: string;
+  let tags: readonly string[];
+  try {
+    key = finalKey(settings.keyPrefix, settings.key(request, exchange.native), settings.maxKeyLength);
+    tags = settings.tags(request, exchange.native);
+  } catch (error) {
+    settings.logger.error({ err: error, url: request.url }, 'tagcache: key or tags failed; serving uncached');
+    return exchange.passThrough(
+      outcomeHeaders(settings, { kind: 'bypass', fwd: 'bypass', detail: 'key-error' }),
+    );
+  }
+  if (request.method === 'HEAD') return serveHead(settings, exchange, key, tags);
+
+  const plan: LoadPlan = { settings, exchange, tags, expectedVary: undefined, missReason: 'uri-miss' };
+  let found = await lookup(key, plan);
+  if (found.kind === 'stored' && !varyMatches(found.stored, exchange)) {
+    const vary = found.stored.vary;
+    found = await lookup(variantKey(key, vary, request), {
+      ...plan,
+      expectedVary: vary,
+      missReason: 'vary-miss',
+    });
+    if (found.kind === 'stored' && !varyMatches(found.stored, exchange))
+      found = { kind: 'pass', detail: 'vary' };
+  }
+  if (found.kind === 'done') return;
+  if (found.kind === 'pass') {
+    const headers = outcomeHeaders(settings, { kind: 'miss', fwd: 'uri-miss', detail: found.detail });
+    return exchange.passThrough([...headers, ...tagHeaderFields(settings, tags)]);
+  }
+  sendStored(settings, exchange, found.stored, startedAt, found.fallback);
+}
+
+/** HEAD is answered from GET's entry and never stored (its response has no body). */
+async function serveHead(
+  settings: ResolvedSettings,
+  exchange: Exchange,
+  key: string,
+  tags: readonly string[],
+): Promise<void> {
+  const cache = settings.cache;
+  let stored: StoredResponse | undefined;
+  try {
+    const first = await cache.get(key);
+    stored = isStoredResponse(first) ? first : undefined;
+    if (stored !== undefined && !varyMatches(stored, exchange)) {
+      const second = await cache.get(variantKey(key, stored.vary, exchange.request));
+      stored = isStoredResponse(second) && varyMatches(second, exchange) ? second : undefined;
+    }
+  } catch (error) {
+    settings.logger.error({ err: error, key }, 'tagcache: cache read failed; serving uncached');
+    stored = undefined;
+  }
+  if (stored === undefined) {
+    const headers = outcomeHeaders(settings, { kind: 'miss', fwd: 'uri-miss', detail: 'head' });
+    return exchange.passThrough([...headers, ...tagHeaderFields(settings, tags)]);
+  }
+  sendStored(settings, exchange, stored, Date.now(), false);
+}
+
+/** `getOrSet` on one key, the handler as loader; turns every outcome into a {@link Found}. */
+async function lookup(key: string, plan: LoadPlan): Promise<Found> {
+  const { settings } = plan;
+  const state: LoadState = { started: false };
+  const grace = Math.max(settings.swrMs, settings.staleIfErrorMs);
+  let value: Cached;
+  try {
+    value = await settings.cache.getOrSet<Cached>(key, (context) => loadResponse(context, plan, state), {
+      ttl: settings.ttlMs / 1000,
+      tags: plan.tags,
+      ...(grace > 0 ? { grace: grace / 1000 } : {}),
+      refresh: 'caller',
+    });
+  } catch (error) {
+    if (state.started) {
+      if (typeof state.outcome === 'object') throw state.outcome.threw;
+      if (state.outcome === undefined)
+        settings.logger.error({ err: error, key }, 'tagcache: response capture failed');
+      return { kind: 'done' };
+    }
+    // A programmer error (invalid tag), or the leader's load failed: serve this one uncached.
+    settings.logger.error({ err: error, key }, 'tagcache: lookup failed; serving uncached');
+    return { kind: 'pass', detail: 'error' };
+  }
+  if (state.started) {
+    if (typeof state.outcome === 'object') throw state.outcome.threw;
+    if (state.outcome === 'fallback' && isStoredResponse(value))
+      return { kind: 'stored', stored: value, fallback: true };
+    return { kind: 'done' };
+  }
+  // Another request's handler ran: share its response only if it was storable.
+  return isStoredResponse(value)
+    ? { kind: 'stored', stored: value, fallback: false }
+    : { kind: 'pass', detail: 'collapsed-uncacheable' };
+}
+
+function varyMatches(stored: StoredResponse, exchange: Exchange): boolean {
+  return stored.vary.length === 0 || varySignature(stored.vary, exchange.request) === stored.varySig;
+}
+
+/** A hit (fresh, stale or shared from a concurrent load): `304` when the client's copy is current. */
+function sendStored(
+  settings: ResolvedSettings,
+  exchange: Exchange,
+  stored: StoredResponse,
+  startedAt: number,
+  fallback: boolean,
+): void {
+  const now = Date.now();
+  const ttlMs = stored.freshUntil - now;
+  const ageMs = now - stored.storedAt;
+  const stale = fallback || (ttlMs <= 0 && Math.max(settings.swrMs, settings.staleIfErrorMs) > 0);
+  const outcome: Outcome = stale
+    ? { kind: 'stale', ttlMs, ageMs, detail: fallback ? 'stale-if-error' : 'stale-while-revalidate' }
+    : { kind: 'hit', ttlMs, ageMs, collapsed: stored.storedAt >= startedAt };
+  const notModified = isNotModified(exchange.request.headers, stored);
+  const status = notModified ? 304 : stored.status;
+  const headers = [
+    ...(notModified ? notModifiedHeaders(stored.headers) : stored.headers),
+    ...outcomeHeaders(settings, outcome),
+    ...tagHeaderFields(settings, stored.tags),
+  ];
+  const body = notModified || status === 204 ? undefined : stored.body;
+  exchange.send({ status, headers, body, replace: fallback });
+}

@@ -1,0 +1,167 @@
+import type { LoaderContext } from '@tagcache/core';
+import { deltaSeconds, parseCacheControl } from './cache-control.js';
+import { outcomeHeaders } from './cache-status.js';
+import type { Capture, Exchange, HeadDecision } from './exchange.js';
+import type { ResolvedSettings } from './settings.js';
+import { headNotStored, type NotStoredReason } from './storability.js';
+import {
+  computeEtag,
+  headValue,
+  isStoredResponse,
+  type ResponseHead,
+  type StoredResponse,
+  storableHeaders,
+} from './stored-response.js';
+import { tagHeaderFields } from './tag-fields.js';
+import { parseVary, sameNames, varySignature } from './vary.js';
+
+/** What a load hands to `getOrSet`: a response to store, or a marker that it was not storable. */
+export type Cached = StoredResponse | typeof UNCACHEABLE;
+
+/** Returned (never stored: `skipStore`) when the leader's response may not be shared. */
+export const UNCACHEABLE = Object.freeze({ uncacheable: true as const });
+
+/** Thrown by a load whose handler failed while a stale copy may be served (stale-if-error). */
+export class StaleFallback extends Error {
+  constructor() {
+    super('tagcache: handler failed, serving the stale copy');
+    this.name = 'StaleFallback';
+  }
+}
+
+/** What happened to the request whose handler the load ran. */
+export interface LoadState {
+  /** The handler was started for this request (its response is its own from then on). */
+  started: boolean;
+  /** `sent`: the handler's response went out; `fallback`: serve the stale copy; or the error to rethrow. */
+  outcome?: 'sent' | 'fallback' | { readonly threw: unknown };
+}
+
+/** One `getOrSet` lookup's parameters. */
+export interface LoadPlan {
+  readonly settings: ResolvedSettings;
+  readonly exchange: Exchange;
+  readonly tags: readonly string[];
+  /** For a variant key: the `Vary` names it was computed from. */
+  readonly expectedVary: readonly string[] | undefined;
+  readonly missReason: 'uri-miss' | 'vary-miss';
+}
+
+/**
+ * The loader given to `getOrSet`: runs the handler on the current request, lets its response
+ * through (or holds back a 5xx when a stale copy can replace it), and returns what may be
+ * stored, or {@link UNCACHEABLE} after `skipStore()`.
+ */
+export async function loadResponse(
+  context: LoaderContext<Cached>,
+  plan: LoadPlan,
+  state: LoadState,
+): Promise<Cached> {
+  const { settings, exchange } = plan;
+  const stale = isStoredResponse(context.stale) ? context.stale : undefined;
+  const canFallBack =
+    stale !== undefined &&
+    settings.staleIfErrorMs > 0 &&
+    Date.now() < stale.freshUntil + settings.staleIfErrorMs;
+  const fwd = stale === undefined ? plan.missReason : 'stale';
+  state.started = true;
+  const captured = await exchange.capture({
+    maxBodySize: settings.maxBodySize,
+    onHead: (head, body): HeadDecision => {
+      if (canFallBack && head.status >= 500) return { suppress: true };
+      const detail = headNotStored(head, settings);
+      const tags = [...plan.tags, ...exchange.runtimeTags()];
+      const etag = detail === undefined && body !== undefined && head.headers.etag === undefined;
+      const headers = [
+        ...(etag ? [['etag', computeEtag(body)] as const] : []),
+        ...outcomeHeaders(
+          settings,
+          detail === undefined ? { kind: 'miss', fwd } : { kind: 'miss', fwd, detail },
+        ),
+        ...tagHeaderFields(settings, tags),
+      ];
+      return { suppress: false, headers };
+    },
+  });
+  if (captured.kind === 'suppressed' || (captured.kind === 'threw' && canFallBack)) {
+    if (captured.kind === 'threw') exchange.reportError(captured.error);
+    state.outcome = 'fallback';
+    throw new StaleFallback();
+  }
+  if (captured.kind === 'threw') {
+    state.outcome = { threw: captured.error };
+    context.skipStore();
+    return UNCACHEABLE;
+  }
+  state.outcome = 'sent';
+  const runtimeTags = exchange.runtimeTags();
+  const stored = toStored(captured, plan, runtimeTags);
+  if (typeof stored === 'string') {
+    context.skipStore();
+    return UNCACHEABLE;
+  }
+  if (runtimeTags.length > 0) context.addTags(...runtimeTags);
+  if (stored.freshUntil - stored.storedAt !== settings.ttlMs)
+    context.setTtl((stored.freshUntil - stored.storedAt) / 1000);
+  return stored;
+}
+
+/** The response to store, or why it may not be. */
+function toStored(
+  captured: Capture,
+  plan: LoadPlan,
+  runtimeTags: readonly string[],
+): StoredResponse | NotStoredReason {
+  if (captured.kind !== 'complete') return 'aborted';
+  const { head, body } = captured;
+  const { settings, exchange } = plan;
+  const reason = headNotStored(head, settings);
+  if (reason !== undefined) return reason;
+  if (body === undefined) return 'too-large';
+  const ttlMs = storedTtlMs(head, settings);
+  if (ttlMs <= 0) return 'ttl';
+  const vary = parseVary(headValue(head.headers, 'vary'));
+  if (plan.expectedVary !== undefined && !sameNames(vary, plan.expectedVary)) return 'vary-changed';
+  const headers = [...storableHeaders(head.headers, ownHeaders(settings))];
+  let etag = headValue(head.headers, 'etag');
+  if (etag === undefined) {
+    etag = computeEtag(body);
+    headers.push(['etag', etag]);
+  }
+  const storedAt = Date.now();
+  return {
+    v: 1,
+    status: head.status,
+    headers,
+    body,
+    etag,
+    storedAt,
+    freshUntil: storedAt + ttlMs,
+    tags: [...new Set([...plan.tags, ...runtimeTags])],
+    vary,
+    varySig: varySignature(vary, exchange.request),
+  };
+}
+
+function storedTtlMs(head: ResponseHead, settings: ResolvedSettings): number {
+  if (!settings.ttlFromResponse) return settings.ttlMs;
+  const control = parseCacheControl(headValue(head.headers, 'cache-control'));
+  const seconds = deltaSeconds(control, 's-maxage') ?? deltaSeconds(control, 'max-age');
+  return seconds === undefined ? settings.ttlMs : seconds * 1000;
+}
+
+const ownHeadersCache = new WeakMap<ResolvedSettings, ReadonlySet<string>>();
+
+/** Headers the cache itself adds, never stored. */
+function ownHeaders(settings: ResolvedSettings): ReadonlySet<string> {
+  let names = ownHeadersCache.get(settings);
+  if (names === undefined) {
+    names = new Set([
+      'x-cache',
+      'cache-status',
+      ...(settings.tagHeader ? [settings.tagHeader.name.toLowerCase()] : []),
+    ]);
+    ownHeadersCache.set(settings, names);
+  }
+  return names;
+}

@@ -1,0 +1,121 @@
+import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
+import type { Readable } from 'node:stream';
+import Router, { type RouterMiddleware } from '@koa/router';
+import type { CacheService } from '@tagcache/core';
+import type { CacheResponsesOptions } from '@tagcache/middleware';
+import { cacheResponses as expressCache } from '@tagcache/middleware/express';
+import { cacheResponses as koaCache } from '@tagcache/middleware/koa';
+import compression from 'compression';
+import express from 'express';
+import Koa from 'koa';
+import koaCompress from 'koa-compress';
+
+/** Route options without the cache (the suite injects it). */
+export type RouteCacheOptions = Omit<CacheResponsesOptions, 'cache'>;
+
+/** What a neutral handler sees. */
+export interface TestRequest {
+  readonly params: Record<string, string>;
+  readonly headers: IncomingHttpHeaders;
+  readonly query: URLSearchParams;
+}
+
+/** What a neutral handler answers; each framework turns it into its own idiom. */
+export interface TestResponse {
+  readonly status?: number;
+  readonly headers?: Record<string, string | string[]>;
+  /** A string, Buffer or JSON object body. */
+  readonly body?: string | Buffer | object;
+  /** A streamed body (Express: `pipe(res)`, Koa: `ctx.body = stream`). */
+  readonly stream?: () => Readable;
+  /** Tags added at run time (`res.locals.cacheTags` / `ctx.state.cacheTags`). */
+  readonly tags?: string[];
+  /** Throw instead of answering (Express: error handler answers 500; Koa: default 500). */
+  readonly fail?: boolean;
+}
+
+/** One route, registered the same way in both frameworks. */
+export interface RouteSpec {
+  readonly method?: 'get' | 'post';
+  readonly path: string;
+  /** Route-level cache options; omit to leave the route uncached (or cached by `appCache`). */
+  readonly cache?: RouteCacheOptions;
+  readonly handle: (request: TestRequest) => TestResponse | Promise<TestResponse>;
+}
+
+/** An app: routes, plus an optional app-level cache and where the compressor sits. */
+export interface AppSpec {
+  readonly cache: CacheService;
+  readonly routes: readonly RouteSpec[];
+  /** App-level cache middleware, registered before the routes. */
+  readonly appCache?: RouteCacheOptions;
+  /** `outer`: compressor registered before the cache (identity stored); `inner`: after it. */
+  readonly compression?: 'outer' | 'inner';
+}
+
+/** Builds a listening server for a framework. */
+export type AppFactory = (spec: AppSpec) => Promise<Server>;
+
+function listen(server: Server): Promise<Server> {
+  return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve(server)));
+}
+
+const compressAll = { threshold: 0 };
+
+export const expressApp: AppFactory = (spec) => {
+  const app = express();
+  if (spec.compression === 'outer') app.use(compression(compressAll));
+  if (spec.appCache) app.use(expressCache({ cache: spec.cache, ...spec.appCache }));
+  if (spec.compression === 'inner') app.use(compression(compressAll));
+  for (const route of spec.routes) {
+    const handlers: express.RequestHandler[] = [];
+    if (route.cache) handlers.push(expressCache({ cache: spec.cache, ...route.cache }));
+    handlers.push(async (req, res) => {
+      const query = new URLSearchParams(req.originalUrl.split('?')[1] ?? '');
+      const out = await route.handle({
+        params: req.params as Record<string, string>,
+        headers: req.headers,
+        query,
+      });
+      if (out.fail) throw new Error('handler failed');
+      if (out.tags) res.locals.cacheTags = out.tags;
+      res.status(out.status ?? 200);
+      for (const [name, value] of Object.entries(out.headers ?? {})) res.setHeader(name, value);
+      if (out.stream) out.stream().pipe(res);
+      else if (out.body === undefined) res.end();
+      else if (typeof out.body === 'string' || Buffer.isBuffer(out.body)) res.send(out.body);
+      else res.json(out.body);
+    });
+    app[route.method ?? 'get'](route.path, ...handlers);
+  }
+  return listen(createServer(app));
+};
+
+export const koaApp: AppFactory = (spec) => {
+  const app = new Koa();
+  app.silent = true;
+  const router = new Router();
+  if (spec.compression === 'outer') app.use(koaCompress(compressAll));
+  if (spec.appCache) app.use(koaCache({ cache: spec.cache, ...spec.appCache }));
+  if (spec.compression === 'inner') app.use(koaCompress(compressAll));
+  for (const route of spec.routes) {
+    const handlers: Koa.Middleware[] = [];
+    if (route.cache) handlers.push(koaCache({ cache: spec.cache, ...route.cache }));
+    handlers.push(async (ctx) => {
+      const out = await route.handle({
+        params: ctx.params as Record<string, string>,
+        headers: ctx.headers,
+        query: new URLSearchParams(ctx.querystring),
+      });
+      if (out.fail) throw new Error('handler failed');
+      if (out.tags) ctx.state.cacheTags = out.tags;
+      ctx.status = out.status ?? 200;
+      for (const [name, value] of Object.entries(out.headers ?? {})) ctx.set(name, value);
+      if (out.stream) ctx.body = out.stream();
+      else if (out.body !== undefined) ctx.body = out.body;
+    });
+    router[route.method ?? 'get'](route.path, ...(handlers as RouterMiddleware[]));
+  }
+  app.use(router.routes());
+  return listen(createServer(app.callback()));
+};
