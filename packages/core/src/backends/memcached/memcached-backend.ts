@@ -84,7 +84,7 @@ export class MemcachedBackend implements CacheBackend {
   }
 
   get(key: string): Promise<Result<Uint8Array | undefined>> {
-    return this.#run(key, async (client) => (await client.get(memcachedKey(key))).value ?? undefined);
+    return this.#run(key, (client) => client.get(memcachedKey(key)).then(valueOf));
   }
 
   getMany(keys: readonly string[]): Promise<Result<(Uint8Array | undefined)[]>> {
@@ -92,7 +92,7 @@ export class MemcachedBackend implements CacheBackend {
     // memjs has no multi-get; its requests to one server share one socket, so these are
     // written back to back without waiting for each other.
     return this.#run(keys[0], (client) =>
-      Promise.all(keys.map(async (key) => (await client.get(memcachedKey(key))).value ?? undefined)),
+      Promise.all(keys.map((key) => client.get(memcachedKey(key)).then(valueOf))),
     );
   }
 
@@ -193,12 +193,22 @@ export class MemcachedBackend implements CacheBackend {
     return this.#connecting ?? Promise.reject(new CacheError('CONNECTION', 'no memcached client'));
   }
 
-  async #run<T>(key: string | undefined, operation: (client: MemjsClient) => Promise<T>): Promise<Result<T>> {
-    try {
-      return ok(await operation(this.#client ?? (await this.#ready())));
-    } catch (error) {
-      return err(toMemcachedError(error, key));
+  /** Runs `operation` and wraps its outcome as a Result (promise chaining: the hot path). */
+  #run<T>(key: string | undefined, operation: (client: MemjsClient) => Promise<T>): Promise<Result<T>> {
+    const client = this.#client;
+    if (client === undefined) {
+      return this.#ready().then(
+        () => this.#run(key, operation),
+        (error: unknown) => err(toMemcachedError(error, key)),
+      );
     }
+    let pending: Promise<T>;
+    try {
+      pending = operation(client);
+    } catch (error) {
+      return Promise.resolve(err(toMemcachedError(error, key)));
+    }
+    return pending.then(ok, (error: unknown) => err(toMemcachedError(error, key)));
   }
 }
 
@@ -211,6 +221,10 @@ function normalizeServers(servers: string | readonly string[]): string {
     );
   }
   return list.join(',');
+}
+
+function valueOf(reply: { value: Buffer | null }): Buffer | undefined {
+  return reply.value ?? undefined;
 }
 
 function toBuffer(value: Uint8Array): Buffer {

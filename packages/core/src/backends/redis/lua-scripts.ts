@@ -77,17 +77,15 @@ export class LuaScript {
   }
 
   /** Runs the script with one key; replies come back as Buffers. */
-  async run(client: Redis | Cluster, key: string, ...args: (string | number)[]): Promise<unknown> {
+  run(client: Redis | Cluster, key: string, ...args: (string | number)[]): Promise<unknown> {
     // ioredis has `evalshaBuffer`/`evalBuffer` at run time but does not declare them. (`callBuffer`
     // would do, but breaks ioredis' auto-pipelining on a cluster.)
     const buffered = client as unknown as BufferedEval;
-    try {
-      return await buffered.evalshaBuffer(this.sha, 1, key, ...args);
-    } catch (error) {
+    return buffered.evalshaBuffer(this.sha, 1, key, ...args).catch((error: unknown) => {
       if (!(error instanceof Error) || !error.message.startsWith('NOSCRIPT')) throw error;
       // EVAL also loads the script into the server's cache, so the next EVALSHA finds it.
       return buffered.evalBuffer(this.source, 1, key, ...args);
-    }
+    });
   }
 }
 

@@ -104,7 +104,7 @@ export class RedisBackend implements CacheBackend {
   }
 
   get(key: string): Promise<Result<Uint8Array | undefined>> {
-    return this.#run(key, async (client) => (await client.getBuffer(key)) ?? undefined);
+    return this.#run(key, (client) => client.getBuffer(key).then(orUndefined));
   }
 
   getMany(keys: readonly string[]): Promise<Result<(Uint8Array | undefined)[]>> {
@@ -118,16 +118,11 @@ export class RedisBackend implements CacheBackend {
   }
 
   getTagged(key: string, tagKeyPrefix: string): Promise<Result<TaggedRead | undefined>> {
-    return this.#run(key, async (client) => {
-      if (client.isCluster) return clusterGetTagged(client as Cluster, key, tagKeyPrefix);
-      const reply = (await getTaggedScript.run(client, key, tagKeyPrefix)) as
-        | null
-        | [Buffer]
-        | [Buffer, (Buffer | null)[]];
-      if (reply === null) return undefined;
-      const versions = reply[1] ?? [];
-      return { entry: reply[0], tagVersions: versions.map((v) => v ?? undefined) };
-    });
+    return this.#run(key, (client) =>
+      client.isCluster
+        ? clusterGetTagged(client as Cluster, key, tagKeyPrefix)
+        : getTaggedScript.run(client, key, tagKeyPrefix).then(toTaggedRead),
+    );
   }
 
   set(key: string, value: Uint8Array, ttlMs?: number): Promise<Result<void>> {
@@ -212,13 +207,25 @@ export class RedisBackend implements CacheBackend {
     return this.#connecting ?? Promise.reject(new CacheError('CONNECTION', 'no Redis client'));
   }
 
-  async #run<T>(key: string | undefined, operation: (client: RedisClient) => Promise<T>): Promise<Result<T>> {
-    try {
-      const client = this.#client ?? (await this.#ready());
-      return ok(await operation(client));
-    } catch (error) {
-      return err(toRedisError(error, key));
+  /**
+   * Runs `operation` and wraps its outcome as a Result. Plain promise chaining rather than
+   * `async`/`await`: on the hot path (a cache hit) every promise layer counts.
+   */
+  #run<T>(key: string | undefined, operation: (client: RedisClient) => Promise<T>): Promise<Result<T>> {
+    const client = this.#client;
+    if (client === undefined) {
+      return this.#ready().then(
+        () => this.#run(key, operation),
+        (error: unknown) => err(toRedisError(error, key)),
+      );
     }
+    let pending: Promise<T>;
+    try {
+      pending = operation(client);
+    } catch (error) {
+      return Promise.resolve(err(toRedisError(error, key)));
+    }
+    return pending.then(ok, (error: unknown) => err(toRedisError(error, key)));
   }
 }
 
@@ -226,6 +233,17 @@ export class RedisBackend implements CacheBackend {
 function pxTtl(ttlMs: number | undefined): number | undefined {
   if (ttlMs === undefined || !Number.isFinite(ttlMs) || ttlMs <= 0) return undefined;
   return Math.max(1, Math.ceil(ttlMs));
+}
+
+/** The script's reply: `null` (miss), `[entry]` or `[entry, versions]`. */
+function toTaggedRead(reply: unknown): TaggedRead | undefined {
+  if (reply === null) return undefined;
+  const [entry, versions] = reply as [Buffer, (Buffer | null)[] | undefined];
+  return { entry, tagVersions: versions === undefined ? [] : versions.map(orUndefined) };
+}
+
+function orUndefined(value: Buffer | null): Buffer | undefined {
+  return value ?? undefined;
 }
 
 function toBuffer(value: Uint8Array): Buffer {
