@@ -84,7 +84,7 @@ export class MemcachedBackend implements CacheBackend {
   }
 
   get(key: string): Promise<Result<Uint8Array | undefined>> {
-    return this.#run(key, (client) => client.get(memcachedKey(key)).then(valueOf));
+    return this.#run(key, (client) => client.get(memcachedKey(key)).then(replyValue));
   }
 
   getMany(keys: readonly string[]): Promise<Result<(Uint8Array | undefined)[]>> {
@@ -92,7 +92,7 @@ export class MemcachedBackend implements CacheBackend {
     // memjs has no multi-get; its requests to one server share one socket, so these are
     // written back to back without waiting for each other.
     return this.#run(keys[0], (client) =>
-      Promise.all(keys.map((key) => client.get(memcachedKey(key)).then(valueOf))),
+      Promise.all(keys.map((key) => client.get(memcachedKey(key)).then(replyValue))),
     );
   }
 
@@ -223,7 +223,7 @@ function normalizeServers(servers: string | readonly string[]): string {
   return list.join(',');
 }
 
-function valueOf(reply: { value: Buffer | null }): Buffer | undefined {
+function replyValue(reply: { value: Buffer | null }): Buffer | undefined {
   return reply.value ?? undefined;
 }
 
