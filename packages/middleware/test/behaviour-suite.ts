@@ -332,6 +332,36 @@ export function behaviourSuite(framework: string, makeApp: AppFactory, backend: 
       expect(calls['/stream']).toBe(1);
     });
 
+    it('never stores a response that failed mid-body, nor one whose handler threw', async () => {
+      const { http, calls } = await setup([
+        {
+          path: '/broken-stream',
+          cache: cached(),
+          handle: () => ({
+            headers: { 'content-type': 'text/plain' },
+            stream: () =>
+              new Readable({
+                read() {
+                  this.push('partial body ');
+                  setImmediate(() => this.destroy(new Error('disk gone')));
+                },
+              }),
+          }),
+        },
+        { path: '/throws', cache: cached(), handle: () => ({ fail: true }) },
+      ]);
+      for (let i = 0; i < 2; i++) {
+        await http.get('/broken-stream').then(
+          () => undefined,
+          () => undefined,
+        );
+      }
+      expect(calls['/broken-stream']).toBe(2);
+      expect((await http.get('/throws')).status).toBe(500);
+      expect((await http.get('/throws')).headers['x-cache']).not.toBe('HIT');
+      expect(calls['/throws']).toBe(2);
+    });
+
     it('passes bodies over maxBodySize through uncached', async () => {
       const big = 'x'.repeat(5000);
       const { http, calls } = await setup([

@@ -1,5 +1,5 @@
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
-import type { Readable } from 'node:stream';
+import { pipeline, type Readable } from 'node:stream';
 import Router, { type RouterMiddleware } from '@koa/router';
 import type { CacheService } from '@tagcache/core';
 import type { CacheResponsesOptions } from '@tagcache/middleware';
@@ -81,7 +81,7 @@ export const expressApp: AppFactory = (spec) => {
       if (out.tags) res.locals.cacheTags = out.tags;
       res.status(out.status ?? 200);
       for (const [name, value] of Object.entries(out.headers ?? {})) res.setHeader(name, value);
-      if (out.stream) out.stream().pipe(res);
+      if (out.stream) pipeline(out.stream(), res, () => {});
       else if (out.body === undefined) res.end();
       else if (typeof out.body === 'string' || Buffer.isBuffer(out.body)) res.send(out.body);
       else res.json(out.body);

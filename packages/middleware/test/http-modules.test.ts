@@ -1,0 +1,94 @@
+import { CacheService, CacheUsageError, MemoryBackend } from '@tagcache/core';
+import { defaultKey, escapeKeyPart } from '@tagcache/middleware';
+import { describe, expect, it, vi } from 'vitest';
+import { isNotModified } from '../src/http/conditional.js';
+import { compileTemplate } from '../src/http/key-template.js';
+import { requestInfo } from '../src/http/request-info.js';
+import { resolveSettings } from '../src/http/settings.js';
+import type { StoredResponse } from '../src/http/stored-response.js';
+import { formatTagHeader } from '../src/http/tag-header.js';
+
+const silent = { debug: vi.fn(), info: vi.fn(), warn: vi.fn(), error: vi.fn() };
+const req = (url: string, headers = {}, params = {}) => requestInfo('GET', url, headers, params);
+
+describe('keys', () => {
+  it('default key: HEAD reads as GET, query sorted by name, values escaped', () => {
+    expect(defaultKey(req('/p?b=2&a=1'))).toBe('GET /p?a=1&b=2');
+    expect(defaultKey(requestInfo('HEAD', '/p', {}, {}))).toBe('GET /p');
+    expect(defaultKey(req('/p?a=1%26b%3D2'))).toBe('GET /p?a=1%26b%3D2');
+    expect(defaultKey(req('/p?a=1%26b%3D2'))).not.toBe(defaultKey(req('/p?a=1&b=2')));
+  });
+
+  it('templates escape values, mark absent ones and hash secret headers', () => {
+    const key = compileTemplate(
+      '{method}:{path}?{query.page}|{headers.authorization}|{params.id}',
+      'key',
+      true,
+    );
+    expect(key(req('/x?page=2', { authorization: 'Bearer s3cret' }, { id: 'a:b' }))).toMatch(
+      /^GET:\/x\?2\|h\.[\w-]{22}\|a%3Ab$/,
+    );
+    expect(key(req('/x'))).toBe('GET:/x?~|~|~');
+    expect(key(req('/x?page=~'))).toBe('GET:/x?%7E|~|~');
+  });
+
+  it('rejects templates whose placeholders could run together, and unknown placeholders', () => {
+    expect(() => compileTemplate('{query.a}{query.b}', 'key', true)).toThrow(CacheUsageError);
+    expect(() => compileTemplate('{query.a}-{query.b}', 'key', true)).toThrow(CacheUsageError);
+    expect(() => compileTemplate('{nope}', 'key', true)).toThrow(/unknown placeholder/);
+    expect(compileTemplate('{query.a}:{query.b}', 'key', true)(req('/?a=x:&b=y'))).toBe('x%3A:y');
+  });
+
+  it('escapeKeyPart keeps safe characters and encodes the rest as UTF-8', () => {
+    expect(escapeKeyPart('abc-1._/')).toBe('abc-1._/');
+    expect(escapeKeyPart('a,b\r\n é')).toBe('a%2Cb%0D%0A%20%C3%A9');
+  });
+});
+
+describe('options', () => {
+  const cache = new CacheService({ backend: new MemoryBackend() });
+  it('credentials need a key that includes them', () => {
+    expect(() => resolveSettings({ cache, allowAuthorization: true })).toThrow(/allowAuthorization/);
+    expect(() => resolveSettings({ cache, allowCookies: true, key: '{path}' })).toThrow(/headers.cookie/);
+    expect(resolveSettings({ cache, allowCookies: true, key: '{path} {headers.cookie}' }).allowCookies).toBe(
+      true,
+    );
+  });
+  it('validates durations, sizes and header names', () => {
+    expect(() => resolveSettings({ cache, ttl: -1 })).toThrow(CacheUsageError);
+    expect(() => resolveSettings({ cache, maxBodySize: 0 })).toThrow(/maxBodySize/);
+    expect(() => resolveSettings({ cache, tagHeader: { name: 'Bad Name', separator: ',' } })).toThrow(
+      /tag header/,
+    );
+  });
+});
+
+describe('tag header', () => {
+  it('dedupes, drops tags that could inject a header or split, and cuts at a tag boundary', () => {
+    const comma = { name: 'Cache-Tag', separator: ',' } as const;
+    expect(formatTagHeader(['a', 'a', 'b,c', 'd\ne', 'ü', 'f'], comma, 100, silent)).toBe('a,f');
+    expect(formatTagHeader(['aaa', 'bbb', 'ccc'], comma, 8, silent)).toBe('aaa,bbb');
+    expect(formatTagHeader(['a b', 'c'], { name: 'Surrogate-Key', separator: ' ' }, 100, silent)).toBe('c');
+  });
+});
+
+describe('conditional requests', () => {
+  const stored = {
+    etag: 'W/"abc"',
+    storedAt: Date.parse('2025-01-02T00:00:00Z'),
+    headers: [['last-modified', 'Wed, 01 Jan 2025 00:00:00 GMT']],
+  } as unknown as StoredResponse;
+  it('If-None-Match uses weak comparison and wins over If-Modified-Since', () => {
+    expect(isNotModified({ 'if-none-match': '"abc"' }, stored)).toBe(true);
+    expect(isNotModified({ 'if-none-match': '"x", W/"abc"' }, stored)).toBe(true);
+    expect(isNotModified({ 'if-none-match': '*' }, stored)).toBe(true);
+    expect(
+      isNotModified({ 'if-none-match': '"x"', 'if-modified-since': 'Fri, 01 Jan 2027 00:00:00 GMT' }, stored),
+    ).toBe(false);
+  });
+  it('If-Modified-Since compares with Last-Modified', () => {
+    expect(isNotModified({ 'if-modified-since': 'Wed, 01 Jan 2025 00:00:00 GMT' }, stored)).toBe(true);
+    expect(isNotModified({ 'if-modified-since': 'Tue, 31 Dec 2024 00:00:00 GMT' }, stored)).toBe(false);
+    expect(isNotModified({ 'if-modified-since': 'garbage' }, stored)).toBe(false);
+  });
+});
