@@ -60,8 +60,13 @@ export default async function setup(): Promise<() => Promise<void>> {
   return teardown;
 }
 
+const checked = new Map<string, boolean>();
+
 function available(binary: string, aptPackage: string): boolean {
-  if (hasBinary(binary)) return true;
+  const known = checked.get(binary);
+  if (known !== undefined) return known;
+  checked.set(binary, hasBinary(binary));
+  if (checked.get(binary)) return true;
   const message = `${binary} not found: install it with \`apt-get install -y ${aptPackage}\``;
   if (ci) throw new Error(`CI=true and ${message}`);
   console.warn(`\n⚠⚠⚠ ${message}; the suites that need it are SKIPPED ⚠⚠⚠\n`);
