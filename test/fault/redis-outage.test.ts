@@ -40,6 +40,10 @@ describe.skipIf(!runnable)('Redis outage: degrade, open the circuit, recover aft
     try {
       expect(await cache.get('present', 'fallback')).toBe('fallback');
       expect(codes).toEqual(['TIMEOUT']);
+      // The fleet lock cannot be taken either (it times out too): the loader runs anyway.
+      expect(await cache.getOrSet('cold', async () => 'loaded')).toBe('loaded');
+      expect(codes.length).toBeGreaterThan(1);
+      expect(codes.every((code) => code === 'TIMEOUT' || code === 'CIRCUIT_OPEN')).toBe(true);
     } finally {
       process.kill(server.pid, 'SIGCONT');
     }

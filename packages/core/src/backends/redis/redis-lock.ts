@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { withTimeout } from '../../resilience/resilient-backend.js';
 import { ok, type Result } from '../../result.js';
 import type { Lock, LockProvider } from '../../types/backend.js';
 import { EXTEND_LOCK_SCRIPT, LuaScript, RELEASE_LOCK_SCRIPT } from './lua-scripts.js';
@@ -15,6 +16,12 @@ export interface RedisLockOptions {
   readonly waitSliceMs?: number;
   /** Wake waiters by pub/sub (a second connection); `false` polls only. Default `true`. */
   readonly pubsub?: boolean;
+  /**
+   * Longest a lock command may take, in ms, before it fails with `TIMEOUT` (lock calls do not
+   * pass through the service's resilience wrapper, and an injected client may queue commands
+   * while disconnected). Default 1,000.
+   */
+  readonly timeoutMs?: number;
 }
 
 /** Channel on which releases are announced; the message is the lock's key. */
@@ -34,6 +41,7 @@ export class RedisLockProvider implements LockProvider {
   readonly #client: () => Promise<RedisClient>;
   readonly #sliceMs: number;
   readonly #pubsub: boolean;
+  readonly #timeoutMs: number;
   readonly #waiters = new Map<string, Set<() => void>>();
   #subscriber: Promise<RedisClient | undefined> | undefined;
   #closed = false;
@@ -42,17 +50,21 @@ export class RedisLockProvider implements LockProvider {
     this.#client = client;
     this.#sliceMs = options.waitSliceMs ?? 200;
     this.#pubsub = options.pubsub ?? true;
+    this.#timeoutMs = options.timeoutMs ?? 1_000;
   }
 
-  async acquire(key: string, ttlMs: number): Promise<Result<Lock | undefined>> {
+  acquire(key: string, ttlMs: number): Promise<Result<Lock | undefined>> {
     const token = randomBytes(16).toString('base64url');
-    try {
-      const client = await this.#client();
-      const reply = await client.set(key, token, 'PX', Math.max(1, Math.ceil(ttlMs)), 'NX');
-      return ok(reply === 'OK' ? new RedisLock(client, key, token) : undefined);
-    } catch (error) {
-      return { ok: false, error: toRedisError(error, key) };
-    }
+    const attempt = (async (): Promise<Result<Lock | undefined>> => {
+      try {
+        const client = await this.#client();
+        const reply = await client.set(key, token, 'PX', Math.max(1, Math.ceil(ttlMs)), 'NX');
+        return ok(reply === 'OK' ? new RedisLock(client, key, token, this.#timeoutMs) : undefined);
+      } catch (error) {
+        return { ok: false, error: toRedisError(error, key) };
+      }
+    })();
+    return withTimeout(attempt, this.#timeoutMs, 'redis', key);
   }
 
   async waitForRelease(key: string, timeoutMs: number): Promise<void> {
@@ -69,7 +81,11 @@ export class RedisLockProvider implements LockProvider {
     try {
       // Subscribed first, checked second: a release between the two still wakes us.
       const client = await this.#client();
-      if ((await client.exists(key)) === 0) return;
+      const exists = client
+        .exists(key)
+        .then(ok, (error: unknown) => ({ ok: false as const, error: toRedisError(error) }));
+      const held = await withTimeout(exists, this.#timeoutMs, 'redis', key);
+      if (!held.ok || held.value === 0) return;
       let timer: ReturnType<typeof setTimeout> | undefined;
       await Promise.race([woken, new Promise<void>((resolve) => (timer = setTimeout(resolve, slice)))]);
       clearTimeout(timer);
@@ -124,24 +140,24 @@ class RedisLock implements Lock {
     private readonly client: RedisClient,
     private readonly key: string,
     private readonly token: string,
+    private readonly timeoutMs: number,
   ) {}
 
-  async release(): Promise<Result<boolean>> {
-    try {
-      const reply = await release.run(this.client, this.key, this.token, LOCK_RELEASED_CHANNEL);
-      return ok(Number(reply) === 1);
-    } catch (error) {
-      return { ok: false, error: toRedisError(error, this.key) };
-    }
+  release(): Promise<Result<boolean>> {
+    return this.#compare(release.run(this.client, this.key, this.token, LOCK_RELEASED_CHANNEL));
   }
 
-  async extend(ttlMs: number): Promise<Result<boolean>> {
-    try {
-      const reply = await extend.run(this.client, this.key, this.token, Math.max(1, Math.ceil(ttlMs)));
-      return ok(Number(reply) === 1);
-    } catch (error) {
-      return { ok: false, error: toRedisError(error, this.key) };
-    }
+  extend(ttlMs: number): Promise<Result<boolean>> {
+    return this.#compare(extend.run(this.client, this.key, this.token, Math.max(1, Math.ceil(ttlMs))));
+  }
+
+  /** `true` when the script found this owner's token (it replies 1). */
+  #compare(reply: Promise<unknown>): Promise<Result<boolean>> {
+    const result = reply.then(
+      (value) => ok(Number(value) === 1),
+      (error: unknown) => ({ ok: false as const, error: toRedisError(error, this.key) }),
+    );
+    return withTimeout(result, this.timeoutMs, 'redis', this.key);
   }
 }
 
