@@ -1,4 +1,4 @@
-import { createCaches, MemcachedBackend, RedisBackend, ResilientBackend } from '@tagcache/core';
+import { createCaches, MemcachedBackend, RedisBackend, type ResilientBackend } from '@tagcache/core';
 import { describe, expect, it } from 'vitest';
 import { memcachedServers, redisClusterNodes, redisUrl } from '../support/test-servers.js';
 
