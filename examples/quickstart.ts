@@ -1,6 +1,6 @@
 /**
  * The smallest tour of @tagcache/core: read-through caching, tags, stampede protection.
- * Run it with `npm run example` from the repository root.
+ * Run it with `npm run build && npm run start:quickstart -w examples` from the repository root.
  */
 import { CacheService, MemoryBackend } from '@tagcache/core';
 
