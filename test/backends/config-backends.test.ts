@@ -11,9 +11,29 @@ describe.skipIf(!url || !clusterNodes || !servers)('createCaches with redis and 
     const caches = createCaches({
       backends: [
         { name: 'hot', type: 'memory', default: true },
-        { name: 'redis', type: 'redis', url: url!, prefix: `cfg-${Date.now()}:` },
-        { name: 'cluster', type: 'redis', clusterNodes: clusterNodes!, prefix: `cfg-${Date.now()}:` },
-        { name: 'memcached', type: 'memcached', servers: servers!, prefix: `cfg-${Date.now()}:` },
+        // A first command also waits for the connection (cluster: slot discovery); on a loaded CI
+        // machine that can exceed the default 1 s operation timeout, which is not under test here.
+        {
+          name: 'redis',
+          type: 'redis',
+          url: url!,
+          prefix: `cfg-${Date.now()}:`,
+          resilience: { timeout: '10s' },
+        },
+        {
+          name: 'cluster',
+          type: 'redis',
+          clusterNodes: clusterNodes!,
+          prefix: `cfg-${Date.now()}:`,
+          resilience: { timeout: '10s' },
+        },
+        {
+          name: 'memcached',
+          type: 'memcached',
+          servers: servers!,
+          prefix: `cfg-${Date.now()}:`,
+          resilience: { timeout: '10s' },
+        },
       ],
     });
     try {

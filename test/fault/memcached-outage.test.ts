@@ -2,7 +2,12 @@ import { MemcachedBackend } from '@tagcache/core';
 import { afterAll, describe, expect, it } from 'vitest';
 import { hasBinary, type RunningServer, startMemcached } from '../support/servers.js';
 import { memcachedServers } from '../support/test-servers.js';
-import { expectDegradedThenOpen, expectRecovery, serviceWithShortBreaker } from './outage.js';
+import {
+  expectDegradedThenOpen,
+  expectRecovery,
+  serviceWithShortBreaker,
+  storeBeforeOutage,
+} from './outage.js';
 
 // Needs its own memcached (it is stopped mid-test): only where the binary exists.
 const runnable = memcachedServers() !== undefined && hasBinary('memcached');
@@ -17,8 +22,7 @@ describe.skipIf(!runnable)('memcached outage: degrade, open the circuit, recover
     server = await startMemcached();
     const port = server.port;
     const { cache, codes } = serviceWithShortBreaker(new MemcachedBackend({ servers: `127.0.0.1:${port}` }));
-    expect(await cache.set('present', 'value', { ttl: 60 })).toBe(true);
-    expect(await cache.get('present')).toBe('value');
+    await storeBeforeOutage(cache, 'present', 'value');
     expect(await cache.health()).toMatchObject({ backend: 'memcached', healthy: true, circuit: 'closed' });
 
     await server.stop();

@@ -9,7 +9,8 @@ export function serviceWithShortBreaker(backend: CacheServiceOptions['backend'])
   const cache = new CacheService({
     backend,
     prefix: 'fault:',
-    resilience: { timeout: '500ms', circuitBreaker: { failureThreshold: 3, cooldown: '200ms' } },
+    // The cool-down outlasts the few calls made while open, even on a slow machine.
+    resilience: { timeout: '500ms', circuitBreaker: { failureThreshold: 3, cooldown: '2s' } },
   });
   const codes: string[] = [];
   cache.on('error', ({ error }: { error: CacheError }) => {
@@ -50,4 +51,18 @@ export async function expectRecovery(cache: CacheService): Promise<void> {
   const health = await cache.health();
   expect(health).toMatchObject({ healthy: true, circuit: 'closed' });
   expect(health.latencyMs).toBeGreaterThanOrEqual(0);
+}
+
+/**
+ * Stores a value before the outage. A cold client's first command also waits for its
+ * connection, which can outlast the short timeout on a loaded machine: retry a few times.
+ */
+export async function storeBeforeOutage(cache: CacheService, key: string, value: unknown): Promise<void> {
+  let stored = false;
+  for (let attempt = 0; attempt < 20 && !stored; attempt++) {
+    stored = await cache.set(key, value, { ttl: 60 });
+    if (!stored) await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  expect(stored).toBe(true);
+  expect(await cache.get(key)).toEqual(value);
 }

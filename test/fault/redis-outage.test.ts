@@ -2,7 +2,12 @@ import { RedisBackend } from '@tagcache/core';
 import { afterAll, describe, expect, it } from 'vitest';
 import { hasBinary, type RunningServer, startRedis } from '../support/servers.js';
 import { redisUrl } from '../support/test-servers.js';
-import { expectDegradedThenOpen, expectRecovery, serviceWithShortBreaker } from './outage.js';
+import {
+  expectDegradedThenOpen,
+  expectRecovery,
+  serviceWithShortBreaker,
+  storeBeforeOutage,
+} from './outage.js';
 
 // Needs its own redis-server (it is stopped mid-test): only where the binary exists.
 const runnable = redisUrl() !== undefined && hasBinary('redis-server');
@@ -17,8 +22,7 @@ describe.skipIf(!runnable)('Redis outage: degrade, open the circuit, recover aft
     server = await startRedis();
     const port = server.port;
     const { cache, codes } = serviceWithShortBreaker(new RedisBackend({ url: `redis://127.0.0.1:${port}` }));
-    expect(await cache.set('present', 'value', { ttl: 60 })).toBe(true);
-    expect(await cache.get('present')).toBe('value');
+    await storeBeforeOutage(cache, 'present', 'value');
     expect(await cache.health()).toMatchObject({ backend: 'redis', healthy: true, circuit: 'closed' });
 
     await server.stop();
@@ -35,7 +39,8 @@ describe.skipIf(!runnable)('Redis outage: degrade, open the circuit, recover aft
     const { cache, codes } = serviceWithShortBreaker(
       new RedisBackend({ url: `redis://127.0.0.1:${server.port}` }),
     );
-    expect(await cache.set('present', 'value', { ttl: 60 })).toBe(true);
+    await storeBeforeOutage(cache, 'present', 'value');
+    codes.length = 0;
     process.kill(server.pid, 'SIGSTOP');
     try {
       expect(await cache.get('present', 'fallback')).toBe('fallback');

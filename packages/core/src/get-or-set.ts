@@ -128,11 +128,9 @@ async function loadAcrossFleet<T>(
     const lock = acquired.value;
     if (lock !== undefined) {
       try {
-        if (waited) {
-          // The previous holder may have stored the value just before releasing.
-          const again = await core.read(request.fullKey, 'getOrSet', false);
-          if (again.state === 'fresh') return again.value as T;
-        }
+        // Another process may have stored the value and released the lock since our read.
+        const again = await core.read(request.fullKey, 'getOrSet', false);
+        if (again.state === 'fresh') return again.value as T;
         return await load(core, request, stale, lock);
       } finally {
         void lock.release();

@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { CacheService, CircuitBreaker, MemoryBackend, ResilientBackend } from '../src/index.js';
+import { DeadlineQueue } from '../src/resilience/deadline-queue.js';
 import { ChaosBackend } from '../src/testing/index.js';
 
 afterEach(() => {
@@ -117,5 +118,35 @@ describe('CacheService over a failing backend', () => {
     expect(codes.every((c) => c === 'TIMEOUT')).toBe(true);
     expect(codes.length).toBeGreaterThanOrEqual(2);
     chaos.setMode('pass');
+  });
+});
+
+describe('DeadlineQueue', () => {
+  it('times out only the operations still pending, in order, with one timer for all', () => {
+    vi.useFakeTimers();
+    const queue = new DeadlineQueue(100);
+    const fired: number[] = [];
+    const pending = Array.from({ length: 1_000 }, (_, i) => queue.add(() => fired.push(i)));
+    expect(vi.getTimerCount()).toBe(1);
+    for (const [i, p] of pending.entries()) if (i % 2 === 0) p.settled = true;
+    vi.advanceTimersByTime(99);
+    expect(fired).toEqual([]);
+    vi.advanceTimersByTime(1);
+    expect(fired).toHaveLength(500);
+    expect(fired.every((i) => i % 2 === 1)).toBe(true);
+    expect(vi.getTimerCount()).toBe(0);
+  });
+
+  it('re-arms for operations added later', () => {
+    vi.useFakeTimers();
+    const queue = new DeadlineQueue(100);
+    const fired: string[] = [];
+    queue.add(() => fired.push('a'));
+    vi.advanceTimersByTime(60);
+    queue.add(() => fired.push('b'));
+    vi.advanceTimersByTime(40);
+    expect(fired).toEqual(['a']);
+    vi.advanceTimersByTime(60);
+    expect(fired).toEqual(['a', 'b']);
   });
 });

@@ -48,6 +48,20 @@ export function resolveSettings(options: CacheServiceOptions): CoreSettings {
 
 /** The longest operation timeout accepted; anything longer defeats the point of a cache. */
 const MAX_TIMEOUT_MS = 60_000;
+/** The longest circuit cool-down accepted. */
+const MAX_COOLDOWN_MS = 600_000;
+
+/**
+ * Durations given as numbers are seconds: `timeout: 50` or `cooldown: 200` are almost surely
+ * meant as milliseconds, so values past a sane limit are refused with a hint.
+ */
+function belowLimit(ms: number, limit: number, field: string): number {
+  if (ms <= limit) return ms;
+  throw new CacheUsageError(
+    `${ms / 1_000} s is beyond the ${limit / 1_000} s this setting allows (numbers are seconds); write e.g. '50ms' or '2s'`,
+    field,
+  );
+}
 
 function withResilience(backend: CacheBackend, options: CacheServiceOptions): CacheBackend {
   const settings = options.resilience;
@@ -55,21 +69,18 @@ function withResilience(backend: CacheBackend, options: CacheServiceOptions): Ca
   if (settings === undefined && !backend.capabilities.shared) return backend;
   const breaker = settings?.circuitBreaker;
   const timeoutMs = optionalMilliseconds(settings?.timeout, 'resilience.timeout', 1_000);
-  if (timeoutMs > MAX_TIMEOUT_MS) {
-    // Durations given as numbers are seconds: `timeout: 50` is almost surely meant as '50ms'.
-    throw new CacheUsageError(
-      `${timeoutMs / 1_000} s is no backend timeout (numbers are seconds); write e.g. '50ms' or '2s'`,
-      'resilience.timeout',
-    );
-  }
   return new ResilientBackend(backend, {
-    timeoutMs,
+    timeoutMs: belowLimit(timeoutMs, MAX_TIMEOUT_MS, 'resilience.timeout'),
     circuitBreaker:
       breaker === false
         ? false
         : {
             failureThreshold: breaker?.failureThreshold ?? 5,
-            cooldownMs: optionalMilliseconds(breaker?.cooldown, 'resilience.circuitBreaker.cooldown', 10_000),
+            cooldownMs: belowLimit(
+              optionalMilliseconds(breaker?.cooldown, 'resilience.circuitBreaker.cooldown', 10_000),
+              MAX_COOLDOWN_MS,
+              'resilience.circuitBreaker.cooldown',
+            ),
           },
   });
 }

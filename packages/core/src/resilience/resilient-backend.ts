@@ -8,6 +8,7 @@ import type {
   TaggedRead,
 } from '../types/backend.js';
 import { CircuitBreaker, type CircuitBreakerOptions, type CircuitState } from './circuit-breaker.js';
+import { DeadlineQueue } from './deadline-queue.js';
 
 /** Options of {@link ResilientBackend}. */
 export interface ResilienceOptions {
@@ -31,6 +32,7 @@ export class ResilientBackend implements CacheBackend {
   readonly getTagged: CacheBackend['getTagged'];
   readonly #inner: CacheBackend;
   readonly #timeoutMs: number;
+  readonly #deadlines: DeadlineQueue;
   readonly #breaker: CircuitBreaker | undefined;
 
   constructor(inner: CacheBackend, options: ResilienceOptions = {}) {
@@ -39,6 +41,7 @@ export class ResilientBackend implements CacheBackend {
     this.capabilities = inner.capabilities;
     this.locks = inner.locks;
     this.#timeoutMs = options.timeoutMs ?? 1_000;
+    this.#deadlines = new DeadlineQueue(this.#timeoutMs);
     this.#breaker = options.circuitBreaker === false ? undefined : new CircuitBreaker(options.circuitBreaker);
     this.getTagged = inner.getTagged
       ? (key: string, prefix: string): Promise<Result<TaggedRead | undefined>> =>
@@ -95,7 +98,7 @@ export class ResilientBackend implements CacheBackend {
         }),
       );
     }
-    const result = await withTimeout(operation(), this.#timeoutMs, this.name, key);
+    const result = await withTimeout(operation(), this.#timeoutMs, this.name, key, this.#deadlines);
     if (breaker) {
       if (result.ok || !TRIPPING.has(result.error.code)) breaker.success();
       else breaker.failure();
@@ -104,29 +107,42 @@ export class ResilientBackend implements CacheBackend {
   }
 }
 
-/** Resolves with the operation's result, or with a `TIMEOUT` error after `ms`. */
+/**
+ * Resolves with the operation's result, or with a `TIMEOUT` error after `ms`. With a
+ * `queue` (whose duration must be `ms`), one shared timer serves every pending operation.
+ */
 export function withTimeout<T>(
   operation: Promise<Result<T>>,
   ms: number,
   backend: string,
   key: string | undefined,
+  queue?: DeadlineQueue,
 ): Promise<Result<T>> {
   return new Promise((resolve) => {
-    const timer = setTimeout(() => {
+    const onTimeout = (): void =>
       resolve(
         err(
           new CacheError('TIMEOUT', `backend '${backend}' did not answer within ${ms} ms`, { key, backend }),
         ),
       );
-    }, ms);
+    let settle: () => void;
+    if (queue) {
+      const pending = queue.add(onTimeout);
+      settle = () => {
+        pending.settled = true;
+      };
+    } else {
+      const timer = setTimeout(onTimeout, ms);
+      settle = () => clearTimeout(timer);
+    }
     operation.then(
       (result) => {
-        clearTimeout(timer);
+        settle();
         resolve(result);
       },
       (error: unknown) => {
         // Backends must not reject; if one does, it is still a value here.
-        clearTimeout(timer);
+        settle();
         resolve(err(CacheError.from(error, 'BACKEND', { key, backend })));
       },
     );
