@@ -112,5 +112,42 @@ export function concurrencyTests(db: () => TestDatabase): void {
       chaos.setMode('pass');
       expect((await c.db.user.findUnique({ where: { id: alice.id } }))?.name).toBe('Down');
     });
+
+    it('a cache backend that hangs times out and the database answers', async () => {
+      const chaos = new ChaosBackend(new MemoryBackend());
+      const cache = new CacheService({
+        backend: chaos,
+        serializer: prismaSerializer(Prisma),
+        // Durations as numbers are seconds: the timeout is a string.
+        resilience: { timeout: '50ms', circuitBreaker: false },
+      });
+      try {
+        const c = cachedClient(db(), { cache });
+        const { alice } = await seed(c.prisma);
+        // A cached entry that the hang makes unreachable: the answer must come from the database.
+        expect((await c.db.user.findUnique({ where: { id: alice.id } }))?.name).toBe('Alice');
+        chaos.setMode('hang');
+        chaos.resetCounts();
+        const q0 = c.queries();
+        const started = performance.now();
+        expect((await c.db.user.findUnique({ where: { id: alice.id } }))?.name).toBe('Alice');
+        expect(
+          (await c.db.post.findMany({ where: { authorId: alice.id }, orderBy: { id: 'asc' } })).map(
+            (p) => p.title,
+          ),
+        ).toEqual(['First', 'Draft']);
+        // A write goes through too, and the next read sees it (from the database).
+        await c.db.user.update({ where: { id: alice.id }, data: { name: 'Hung' } });
+        expect((await c.db.user.findUnique({ where: { id: alice.id } }))?.name).toBe('Hung');
+        const elapsed = performance.now() - started;
+        expect(chaos.totalCalls).toBeGreaterThan(0); // the cache was asked, and hung
+        expect(c.queries() - q0).toBeGreaterThanOrEqual(4); // every answer came from the database
+        // Each cache call gave up after ~50 ms; never the 1 s default, let alone forever.
+        expect(elapsed).toBeLessThan(2_000);
+      } finally {
+        chaos.setMode('pass');
+        await cache.close();
+      }
+    });
   });
 }
