@@ -24,14 +24,6 @@ const BUILT_IN = new Set(['Date', 'BigInt', 'Map', 'Set', 'Bytes', 'Buffer', 'Nu
 /** First byte of a document that holds tagged values (not valid JSON, so no ambiguity). */
 const TAGGED = 0x01;
 
-/** Stands for `undefined` while reviving (see `deserialize`). */
-const UNDEFINED = Symbol('undefined');
-
-interface Tagged {
-  $t: string;
-  v?: unknown;
-}
-
 /**
  * JSON that round-trips `Date`, `BigInt`, `Map`, `Set`, `Uint8Array`, `Buffer`, `NaN`,
  * `Infinity` and `undefined` in arrays, plus any {@link JsonType} you register. Functions,
@@ -138,20 +130,43 @@ export class JsonSerializer implements Serializer {
       ? bytes
       : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
     if (buf[0] !== TAGGED) return JSON.parse(buf.toString('utf8'));
-    const byName = this.#byName;
-    const result: unknown = JSON.parse(buf.toString('utf8', 1), (_key, v: unknown) => {
-      if (v === null || typeof v !== 'object') return v;
-      if (Array.isArray(v)) {
-        // A reviver returning undefined would delete the element: undefined travels as a marker.
-        for (let i = 0; i < v.length; i++) if (v[i] === UNDEFINED) v[i] = undefined;
-        return v;
-      }
-      const tag = (v as Tagged).$t;
-      if (typeof tag !== 'string') return v;
-      return revive(tag, (v as Tagged).v, byName);
-    });
-    return result === UNDEFINED ? undefined : result;
+    // A plain parse and one walk over the objects is several times faster than a reviver,
+    // which is called for every value, strings and numbers included.
+    return reviveTree(JSON.parse(buf.toString('utf8', 1)), this.#byName);
   }
+}
+
+/** Rebuilds tagged values in a parsed document, innermost first, in place where it can. */
+function reviveTree(node: unknown, byName: ReadonlyMap<string, JsonType>): unknown {
+  if (node === null || typeof node !== 'object') return node;
+  if (Array.isArray(node)) {
+    for (let i = 0; i < node.length; i++) {
+      const child: unknown = node[i];
+      if (child !== null && typeof child === 'object') node[i] = reviveTree(child, byName);
+    }
+    return node;
+  }
+  const record = node as Record<string, unknown>;
+  const tag = record.$t;
+  if (typeof tag === 'string') return revive(tag, reviveTree(record.v, byName), byName);
+  const keys = Object.keys(record);
+  for (let i = 0; i < keys.length; i++) {
+    const key = keys[i]!;
+    const child = record[key];
+    if (child === null || typeof child !== 'object') continue;
+    const revived = reviveTree(child, byName);
+    if (revived === child) continue;
+    // `record.__proto__ = x` would set the prototype: define the own property instead.
+    if (key === '__proto__')
+      Object.defineProperty(record, key, {
+        value: revived,
+        enumerable: true,
+        writable: true,
+        configurable: true,
+      });
+    else record[key] = revived;
+  }
+  return record;
 }
 
 function revive(tag: string, data: unknown, byName: ReadonlyMap<string, JsonType>): unknown {
@@ -163,7 +178,7 @@ function revive(tag: string, data: unknown, byName: ReadonlyMap<string, JsonType
     case 'Number':
       return Number(data);
     case 'undefined':
-      return UNDEFINED;
+      return undefined;
     case 'Map':
       return new Map(data as [unknown, unknown][]);
     case 'Set':
