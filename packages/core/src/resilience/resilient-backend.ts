@@ -39,10 +39,11 @@ export class ResilientBackend implements CacheBackend {
     this.#inner = inner;
     this.name = inner.name;
     this.capabilities = inner.capabilities;
-    this.locks = inner.locks;
     this.#timeoutMs = options.timeoutMs ?? 1_000;
     this.#deadlines = new DeadlineQueue(this.#timeoutMs);
     this.#breaker = options.circuitBreaker === false ? undefined : new CircuitBreaker(options.circuitBreaker);
+    this.locks =
+      inner.locks && this.#breaker ? circuitAwareLocks(inner.locks, this.#breaker, this.name) : inner.locks;
     this.getTagged = inner.getTagged
       ? (key: string, prefix: string): Promise<Result<TaggedRead | undefined>> =>
           this.#guard(key, () => inner.getTagged!(key, prefix))
@@ -105,6 +106,24 @@ export class ResilientBackend implements CacheBackend {
     }
     return result;
   }
+}
+
+/**
+ * A backend's own lock provider (Redis) talks to the server directly, outside the guarded
+ * operations: while the circuit is open, `acquire` fails fast with `CIRCUIT_OPEN` instead of
+ * waiting out the lock timeout on a server known to be down or slow (the caller then loads
+ * without the lock, as for any lock failure). It never takes the half-open probe.
+ */
+function circuitAwareLocks(locks: LockProvider, breaker: CircuitBreaker, backend: string): LockProvider {
+  return {
+    acquire: (key, ttlMs) =>
+      breaker.state === 'open'
+        ? Promise.resolve(
+            err(new CacheError('CIRCUIT_OPEN', `circuit open for backend '${backend}'`, { key, backend })),
+          )
+        : locks.acquire(key, ttlMs),
+    waitForRelease: (key, timeoutMs) => locks.waitForRelease(key, timeoutMs),
+  };
 }
 
 /**

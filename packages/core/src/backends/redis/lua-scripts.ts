@@ -15,10 +15,13 @@ if string.sub(entry, 1, 4) ~= 'tc1:' then return {entry} end
 local pos = 5
 local function num()
   local colon = string.find(entry, ':', pos, true)
-  if not colon or colon - pos > 15 then return nil end
-  local n = tonumber(string.sub(entry, pos, colon - 1))
+  if not colon or colon == pos or colon - pos > 15 then return nil end
+  local digits = string.sub(entry, pos, colon - 1)
+  -- Digits only, as the JS decoder: tonumber() also takes '-5', '0x1f' or '1e3', and a negative
+  -- length would move pos backwards and loop forever on planted bytes (Redis BUSY for everyone).
+  if string.find(digits, '%D') then return nil end
   pos = colon + 1
-  return n
+  return tonumber(digits)
 end
 local count = num()
 if not count or count == 0 then return {entry} end
