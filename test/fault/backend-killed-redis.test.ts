@@ -1,0 +1,23 @@
+import { RedisBackend } from '@tagcache/core';
+import { describe, it } from 'vitest';
+import { hasBinary, startRedis } from '../support/servers.js';
+import { redisUrl } from '../support/test-servers.js';
+import { killUnderLoad } from './backend-killed.js';
+import { expectSurvived } from './backend-killed-assert.js';
+import { FRAMEWORKS } from './http-harness.js';
+
+// Needs a redis-server of its own (stopped mid-run): only where the binary exists.
+const runnable = redisUrl() !== undefined && hasBinary('redis-server');
+
+describe.skipIf(!runnable)('redis-server stopped and restarted under HTTP load', () => {
+  for (const framework of FRAMEWORKS) {
+    it(`${framework}: no failed request, uncached during the outage, hits again after the restart`, async () => {
+      const outcome = await killUnderLoad({
+        framework,
+        start: (port) => startRedis(port),
+        backend: (port) => new RedisBackend({ url: `redis://127.0.0.1:${port}`, lock: { timeoutMs: 250 } }),
+      });
+      expectSurvived(`redis/${framework}`, outcome);
+    }, 60_000);
+  }
+});
