@@ -1,6 +1,14 @@
-import { CacheService, MemcachedBackend, memcachedExpiry, memcachedKey } from '@tagcache/core';
+import {
+  CacheService,
+  MemcachedBackend,
+  type MemjsClient,
+  memcachedExpiry,
+  memcachedKey,
+} from '@tagcache/core';
+import memjs from 'memjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { memcachedServers } from '../support/test-servers.js';
+import { RequestWaves } from './request-waves.js';
 
 const servers = memcachedServers();
 const bytes = (text: string): Uint8Array => new TextEncoder().encode(text);
@@ -83,5 +91,34 @@ describe.skipIf(!servers)('MemcachedBackend against a real server', () => {
     expect((await dead.set('k', bytes('v'))).ok).toBe(false);
     expect((await dead.health()).ok).toBe(false);
     await dead.close();
+  });
+
+  it('a tagged get is one round trip once the tag names are known, two before', async () => {
+    const waves = new RequestWaves();
+    const client = memjs.Client.create(servers!, { logger: { log: () => {} } });
+    const counted = waves.wrap(client as unknown as MemjsClient, ['get']);
+    const prefix = `mrt-${Date.now()}:`;
+    const cache = new CacheService({ backend: new MemcachedBackend({ client: counted }), prefix });
+    await cache.set('order:1', { total: 3 }, { tags: ['orders', 'customer:9'], ttl: 60 });
+    waves.reset();
+    expect(await cache.get('order:1')).toEqual({ total: 3 });
+    expect(waves.requests).toHaveLength(3);
+    expect(waves.roundTrips()).toBe(1);
+    const fresh = new CacheService({ backend: new MemcachedBackend({ client: counted }), prefix });
+    waves.reset();
+    expect(await fresh.get('order:1')).toEqual({ total: 3 });
+    expect(waves.requests).toHaveLength(3);
+    expect(waves.roundTrips()).toBe(2);
+    await cache.invalidateTags(['customer:9']);
+    waves.reset();
+    expect(await fresh.get('order:1')).toBeUndefined();
+    expect(waves.roundTrips()).toBe(1);
+    await cache.set('plain', 'p', { ttl: 60 });
+    waves.reset();
+    expect(await cache.get('plain')).toBe('p');
+    expect(waves.requests).toHaveLength(1);
+    await fresh.close();
+    await cache.close();
+    client.close();
   });
 });

@@ -88,24 +88,81 @@ describe.skipIf(!url)('RedisBackend round trips (MONITOR on a server of its own)
     await server?.stop();
   });
 
-  it('reads a tagged entry and all its tag versions in one round trip', async () => {
+  const names = async (): Promise<string[]> =>
+    (await counter.settle()).commands.map((c) => c[0]!.toLowerCase());
+
+  it('reads a tagged entry it wrote and all its tag versions with one MGET (no Lua)', async () => {
     await cache.set('user:1', { id: 1 }, { tags: ['users', 'user:1', 'team:7'], ttl: 60 });
-    await cache.get('user:1'); // loads the script into the server
     await counter.reset();
     expect(await cache.get('user:1')).toEqual({ id: 1 });
     const { commands, scripted } = await counter.settle();
-    expect(commands.map((c) => c[0]?.toLowerCase())).toEqual(['evalsha']);
+    expect(commands.map((c) => c[0]!.toLowerCase())).toEqual(['mget']);
+    expect(commands[0]).toEqual([
+      'mget',
+      'rt:user:1',
+      ...['users', 'user:1', 'team:7'].map((t) => `__tc:t:rt:${t}`),
+    ]);
+    expect(scripted).toEqual([]);
+  });
+
+  it('a service that never saw the key reads it with the Lua script in one round trip, then with MGET', async () => {
+    const fresh = new CacheService({ backend: new RedisBackend({ url: ownUrl }), prefix: 'rt:' });
+    await fresh.get('warm-up'); // connects and loads the script (a miss)
+    await counter.reset();
+    expect(await fresh.get('user:1')).toEqual({ id: 1 });
+    const { commands, scripted } = await counter.settle();
+    expect(commands.map((c) => c[0]!.toLowerCase())).toEqual(['evalsha']);
     // Inside the script: the entry, then every tag version with one MGET.
-    expect(scripted.map((c) => c[0]?.toLowerCase())).toEqual(['get', 'mget']);
+    expect(scripted.map((c) => c[0]!.toLowerCase())).toEqual(['get', 'mget']);
     expect(scripted[1]).toHaveLength(4);
+    await counter.reset();
+    expect(await fresh.get('user:1')).toEqual({ id: 1 });
+    expect(await names()).toEqual(['mget']);
+    await fresh.close();
+  });
+
+  it('getOrSet hits with the caller’s tags as the hint: one MGET, even from a fresh service', async () => {
+    const fresh = new CacheService({ backend: new RedisBackend({ url: ownUrl }), prefix: 'rt:' });
+    await fresh.get('warm-up');
+    await counter.reset();
+    const loader = (): never => {
+      throw new Error('must not load');
+    };
+    expect(await fresh.getOrSet('user:1', loader, { tags: ['users', 'user:1', 'team:7'] })).toEqual({
+      id: 1,
+    });
+    expect(await names()).toEqual(['mget']);
+    await fresh.close();
+  });
+
+  it('an untagged entry is one GET', async () => {
+    await cache.set('plain', 'p', { ttl: 60 });
+    await counter.reset();
+    expect(await cache.get('plain')).toBe('p');
+    expect(await names()).toEqual(['get']);
+  });
+
+  it('an entry rewritten elsewhere with other tags costs one more read, and is checked in full', async () => {
+    const other = new CacheService({ backend: new RedisBackend({ url: ownUrl }), prefix: 'rt:' });
+    await other.set('moving', 'v1', { tags: ['a'], ttl: 60 });
+    expect(await cache.get('moving')).toBe('v1'); // this service now expects ['a']
+    await other.set('moving', 'v2', { tags: ['a', 'b'], ttl: 60 });
+    await counter.reset();
+    expect(await cache.get('moving')).toBe('v2');
+    // The hinted MGET (entry + a), then the version of 'b', which the hint lacked.
+    expect(await names()).toEqual(['mget', 'mget']);
+    await other.invalidateTags(['b']);
+    await counter.reset();
+    expect(await cache.get('moving')).toBeUndefined();
+    expect(await names()).toEqual(['mget']);
+    await other.close();
   });
 
   it('a tagged read stays one round trip after an invalidation (and is a miss)', async () => {
     await cache.invalidateTags(['team:7']);
     await counter.reset();
     expect(await cache.get('user:1')).toBeUndefined();
-    const { commands } = await counter.settle();
-    expect(commands.map((c) => c[0]?.toLowerCase())).toEqual(['evalsha']);
+    expect(await names()).toEqual(['mget']);
   });
 
   it('getMany is one MGET', async () => {

@@ -1,7 +1,9 @@
 import { CacheService, RedisBackend } from '@tagcache/core';
-import type { Cluster } from 'ioredis';
+import { Cluster } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parseHostPort } from '../../packages/core/src/backends/redis/redis-client.js';
 import { redisClusterNodes } from '../support/test-servers.js';
+import { RequestWaves } from './request-waves.js';
 
 const clusterNodes = redisClusterNodes();
 const bytes = (text: string): Uint8Array => new TextEncoder().encode(text);
@@ -69,5 +71,35 @@ describe.skipIf(!clusterNodes)('RedisBackend on a 3-master Redis Cluster', () =>
     expect(values).toEqual(['value', 'value']);
     expect(loads).toBe(1);
     await other.close();
+  });
+
+  it('reads a tagged entry and its tag versions (other slots) in one round trip once the names are known', async () => {
+    const waves = new RequestWaves();
+    const client = new Cluster(clusterNodes!.map(parseHostPort), { enableAutoPipelining: true });
+    const counted = waves.wrap(client, ['getBuffer', 'mgetBuffer', 'evalshaBuffer']);
+    const prefix = `crt-${Date.now()}:`;
+    const cache = new CacheService({ backend: new RedisBackend({ client: counted }), prefix });
+    const tags = ['orders', 'customer:9', 'region:eu'];
+    await cache.set('order:1', { total: 3 }, { tags, ttl: 60 });
+    waves.reset();
+    expect(await cache.get('order:1')).toEqual({ total: 3 });
+    expect(waves.requests.map((r) => r.method)).toEqual(Array(4).fill('getBuffer'));
+    expect(waves.roundTrips()).toBe(1);
+    // A service that has not seen the key: the entry first, then its tags; then one round trip.
+    const fresh = new CacheService({ backend: new RedisBackend({ client: counted }), prefix });
+    waves.reset();
+    expect(await fresh.get('order:1')).toEqual({ total: 3 });
+    expect(waves.requests).toHaveLength(4);
+    expect(waves.roundTrips()).toBe(2);
+    waves.reset();
+    expect(await fresh.get('order:1')).toEqual({ total: 3 });
+    expect(waves.roundTrips()).toBe(1);
+    await cache.invalidateTags(['region:eu']);
+    waves.reset();
+    expect(await fresh.get('order:1')).toBeUndefined();
+    expect(waves.roundTrips()).toBe(1);
+    await fresh.close();
+    await cache.close();
+    client.disconnect();
   });
 });

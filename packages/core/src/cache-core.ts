@@ -4,6 +4,7 @@ import type { TypedEmitter } from './observability/emitter.js';
 import type { CacheStats } from './observability/stats.js';
 import type { Serializer } from './serializers/serializer.js';
 import { SingleFlight } from './stampede/single-flight.js';
+import { TagHints } from './tags/tag-hints.js';
 import { TagVersions } from './tags/tag-versions.js';
 import { type CacheBackend, INTERNAL_KEY_PREFIX, type LockProvider } from './types/backend.js';
 import type { CacheEvents, CacheOperation } from './types/events.js';
@@ -15,6 +16,14 @@ export type ReadOutcome =
   | { readonly state: 'miss' };
 
 const MISS: ReadOutcome = { state: 'miss' };
+
+/**
+ * Whether a string has no lone surrogate. Backends store keys and tags as UTF-8, where every
+ * lone surrogate becomes U+FFFD: `'a\uD800'` and `'a\uDBFF'` would be one Redis key.
+ * (`String.prototype.isWellFormed` is in Node ≥ 20, not yet in the ES2023 lib types.)
+ */
+const wellFormed = (value: string): boolean =>
+  (value as unknown as { isWellFormed(): boolean }).isWellFormed();
 
 /** Settings the core needs, already validated and in milliseconds. */
 export interface CoreSettings {
@@ -48,6 +57,8 @@ export class CacheCore {
   readonly #decoded: WeakMap<Uint8Array, CacheEntry> | undefined;
   /** With `sharedValues`, one deserialized value per stored entry, handed to every reader. */
   readonly #sharedValues: WeakMap<CacheEntry, { value: unknown }> | undefined;
+  /** Tag names last seen per key, for backends that read tag versions with the entry. */
+  readonly #hints: TagHints | undefined;
 
   constructor(
     settings: CoreSettings,
@@ -60,6 +71,7 @@ export class CacheCore {
     const inProcess = !settings.backend.capabilities.shared;
     this.#decoded = inProcess ? new WeakMap() : undefined;
     this.#sharedValues = inProcess && settings.sharedValues ? new WeakMap() : undefined;
+    this.#hints = settings.backend.getTagged ? new TagHints() : undefined;
   }
 
   /** The backend key for a user key; throws for keys that cannot be keys. */
@@ -67,6 +79,12 @@ export class CacheCore {
     if (typeof key !== 'string' || key.length === 0) {
       throw new CacheUsageError(
         `a cache key must be a non-empty string, got ${key === '' ? "''" : typeof key}`,
+        'key',
+      );
+    }
+    if (!wellFormed(key)) {
+      throw new CacheUsageError(
+        'a cache key must be well-formed UTF-16 (it has a lone surrogate, which backends store as U+FFFD, so it would share its entry with other keys)',
         'key',
       );
     }
@@ -88,24 +106,40 @@ export class CacheCore {
       if (typeof tag !== 'string' || tag.length === 0) {
         throw new CacheUsageError(`every tag must be a non-empty string, got ${JSON.stringify(tag)}`, field);
       }
+      if (!wellFormed(tag)) {
+        throw new CacheUsageError(
+          `every tag must be well-formed UTF-16, got ${JSON.stringify(tag)} (a lone surrogate; entries tagged with it could never be read)`,
+          field,
+        );
+      }
     }
     return tags;
   }
 
   /**
    * Reads an entry: a miss when absent, expired, invalidated by a tag, written by another
-   * serializer or unreadable. `stale` entries are returned only when `acceptStale`.
+   * serializer or unreadable. `stale` entries are returned only when `acceptStale`. `tags` (the
+   * caller's tags, if it has some) is a hint for backends that read tag versions with the entry,
+   * used when this process has not seen the key's entry yet.
    */
-  async read(fullKey: string, operation: CacheOperation, acceptStale: boolean): Promise<ReadOutcome> {
+  async read(
+    fullKey: string,
+    operation: CacheOperation,
+    acceptStale: boolean,
+    tags?: readonly string[],
+  ): Promise<ReadOutcome> {
     const backend = this.backend;
+    const hints = this.#hints;
     let bytes: Uint8Array;
     let tagVersions: readonly (Uint8Array | undefined)[] | undefined;
+    let tagNames: readonly string[] | undefined;
     if (backend.getTagged) {
-      const read = await backend.getTagged(fullKey, this.tags.keyPrefix);
+      const read = await backend.getTagged(fullKey, this.tags.keyPrefix, hints?.get(fullKey) ?? tags);
       if (!read.ok) return this.#failedRead(read.error, operation, fullKey);
       if (read.value === undefined) return MISS;
       bytes = read.value.entry;
       tagVersions = read.value.tagVersions;
+      tagNames = read.value.tagNames;
     } else {
       const read = await backend.get(fullKey);
       if (!read.ok) return this.#failedRead(read.error, operation, fullKey);
@@ -126,13 +160,17 @@ export class CacheCore {
       }
       this.#decoded?.set(bytes, entry);
     }
+    hints?.remember(fullKey, entry.tags);
     const now = Date.now();
     const fresh = now < entry.freshUntil;
     if (!fresh && (!acceptStale || now >= entry.staleUntil)) return MISS;
 
     if (entry.tags.length > 0) {
-      if (tagVersions === undefined) {
-        const verified = await this.tags.verify(entry.tags);
+      if (tagVersions === undefined || tagNames !== undefined) {
+        const verified =
+          tagVersions === undefined
+            ? await this.tags.verify(entry.tags)
+            : await this.tags.verifyRead(entry.tags, tagNames!, tagVersions);
         if (!verified.ok) return this.#failedRead(verified.error, operation, fullKey);
         if (!verified.value) return MISS;
       } else if (!TagVersions.matches(entry.tags, tagVersions)) {
@@ -195,6 +233,7 @@ export class CacheCore {
       this.fail(stored.error, operation, fullKey);
       return false;
     }
+    this.#hints?.remember(fullKey, stamps);
     this.stats.sets++;
     if (this.events.listens('set'))
       this.events.emit('set', { key: fullKey, tags: stamps.map((s) => s.name) });

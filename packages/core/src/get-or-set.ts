@@ -41,7 +41,7 @@ export async function getOrSet<T>(
     inCaller: options.refresh === 'caller',
   };
   const epoch = core.flights.epoch;
-  const read = await core.read(fullKey, 'getOrSet', request.graceMs > 0);
+  const read = await core.read(fullKey, 'getOrSet', request.graceMs > 0, request.tags);
   if (read.state === 'fresh') {
     core.hit(fullKey, false);
     return read.value as T;
@@ -95,7 +95,7 @@ async function loadOnce<T>(
   }
   if (core.flights.epoch !== epoch) {
     // A flight settled after our read began: its value may be there now.
-    const again = await core.read(request.fullKey, 'getOrSet', false);
+    const again = await core.read(request.fullKey, 'getOrSet', false, request.tags);
     if (again.state === 'fresh') return again.value as T;
     const joined = core.flights.running<T>(request.fullKey, lockTtlMs);
     if (joined !== undefined) {
@@ -129,7 +129,7 @@ async function loadAcrossFleet<T>(
     if (lock !== undefined) {
       try {
         // Another process may have stored the value and released the lock since our read.
-        const again = await core.read(request.fullKey, 'getOrSet', false);
+        const again = await core.read(request.fullKey, 'getOrSet', false, request.tags);
         if (again.state === 'fresh') return again.value as T;
         return await load(core, request, stale, lock);
       } finally {
@@ -141,7 +141,7 @@ async function loadAcrossFleet<T>(
     const remaining = deadline - Date.now();
     if (remaining <= 0) return load(core, request, stale);
     await locks.waitForRelease(lockKey, remaining);
-    const read = await core.read(request.fullKey, 'getOrSet', false);
+    const read = await core.read(request.fullKey, 'getOrSet', false, request.tags);
     if (read.state === 'fresh') return read.value as T;
   }
 }

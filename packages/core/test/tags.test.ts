@@ -1,6 +1,13 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { type CacheBackend, CacheService, MemoryBackend, type Result } from '../src/index.js';
+import { decodeEntry } from '../src/entry/entry-codec.js';
+import {
+  type CacheBackend,
+  CacheService,
+  MemoryBackend,
+  type Result,
+  type TaggedRead,
+} from '../src/index.js';
 import { memoryCache } from './support/factories.js';
 
 describe('tag invalidation', () => {
@@ -106,12 +113,39 @@ describe('tag invalidation', () => {
   });
 });
 
-/** Delays each backend call's effect and its answer at the scheduler's choosing. */
-function scheduledBackend(inner: CacheBackend, s: fc.Scheduler): CacheBackend {
+/**
+ * Delays each backend call's effect and its answer at the scheduler's choosing. With `tagged`,
+ * it also offers `getTagged` the way a network backend does: with a hint, the entry and each
+ * hinted version are separate requests the scheduler may run in any order (as on a cluster or
+ * several memcached servers); without, the entry, then the versions its header names.
+ */
+function scheduledBackend(inner: CacheBackend, s: fc.Scheduler, tagged = false): CacheBackend {
   const step = async <T>(run: () => Promise<Result<T>>): Promise<Result<T>> => {
     await s.schedule(Promise.resolve());
     const result = await run();
     return s.schedule(Promise.resolve(result));
+  };
+  const getTagged = async (
+    key: string,
+    prefix: string,
+    hint?: readonly string[],
+  ): Promise<Result<TaggedRead | undefined>> => {
+    if (hint !== undefined) {
+      const [entry, ...versions] = await Promise.all([
+        step(() => inner.get(key)),
+        ...hint.map((name) => step(() => inner.get(prefix + name))),
+      ]);
+      if (!entry!.ok) return entry!;
+      if (entry!.value === undefined) return { ok: true, value: undefined };
+      const tagVersions = versions.map((v) => (v.ok ? v.value : undefined));
+      return { ok: true, value: { entry: entry!.value, tagVersions, tagNames: hint } };
+    }
+    const entry = await step(() => inner.get(key));
+    if (!entry.ok || entry.value === undefined) return entry as Result<undefined>;
+    const names = decodeEntry(entry.value).tags.map((t) => prefix + t.name);
+    const versions = await step(() => inner.getMany(names));
+    if (!versions.ok) return versions;
+    return { ok: true, value: { entry: entry.value, tagVersions: versions.value } };
   };
   return {
     name: inner.name,
@@ -125,23 +159,29 @@ function scheduledBackend(inner: CacheBackend, s: fc.Scheduler): CacheBackend {
     incr: (k, b, t) => step(() => inner.incr(k, b, t)),
     health: () => inner.health(),
     close: () => inner.close(),
+    ...(tagged && { getTagged }),
   };
 }
 
-describe('tag race property', () => {
+describe.each([
+  ['get + getMany', false],
+  ['getTagged with hints (requests in any order)', true],
+])('tag race property (%s)', (_name, tagged) => {
   it('after any interleaving of loads and write+invalidate, a read returns the latest data or misses', async () => {
     await fc.assert(
       fc.asyncProperty(
         fc.scheduler(),
-        fc.array(fc.constantFrom('read', 'write'), { minLength: 2, maxLength: 8 }),
+        fc.array(fc.constantFrom('read', 'write', 'get'), { minLength: 2, maxLength: 8 }),
         fc.boolean(),
         fc.boolean(),
         async (s, ops, protection, lateTag) => {
           const cache = new CacheService({
-            backend: scheduledBackend(new MemoryBackend(), s),
+            backend: scheduledBackend(new MemoryBackend(), s, tagged),
             protection: { enabled: protection },
           });
           let db = 0;
+          /** The database state every invalidation completed so far has announced. */
+          let invalidated = 0;
           const tags = lateTag ? [] : ['t'];
           const loader = async (ctx: { addTags(...t: string[]): void }): Promise<number> => {
             const seen = db;
@@ -149,14 +189,24 @@ describe('tag race property', () => {
             if (lateTag) ctx.addTags('t');
             return seen;
           };
-          const running = ops.map((op) =>
-            op === 'read'
-              ? cache.getOrSet('k', loader, { tags }).then(() => undefined)
-              : (async () => {
-                  db++;
-                  await cache.invalidateTags(['t']);
-                })(),
-          );
+          const running = ops.map((op) => {
+            if (op === 'read') return cache.getOrSet('k', loader, { tags }).then(() => undefined);
+            if (op === 'get') {
+              // A get that begins after an invalidation completed never returns older data.
+              const floor = invalidated;
+              return cache.get<number>('k').then((value) => {
+                if (value !== undefined && value < floor) {
+                  throw new Error(`stale get: cached ${value}, invalidated at ${floor} before the get began`);
+                }
+              });
+            }
+            return (async () => {
+              await s.schedule(Promise.resolve()); // the write lands at a moment the scheduler picks
+              const written = ++db;
+              await cache.invalidateTags(['t']);
+              invalidated = Math.max(invalidated, written);
+            })();
+          });
           await s.waitFor(Promise.all(running));
           const final = cache.get<number>('k');
           await s.waitFor(final);

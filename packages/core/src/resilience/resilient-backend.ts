@@ -44,9 +44,10 @@ export class ResilientBackend implements CacheBackend {
     this.#breaker = options.circuitBreaker === false ? undefined : new CircuitBreaker(options.circuitBreaker);
     this.locks =
       inner.locks && this.#breaker ? circuitAwareLocks(inner.locks, this.#breaker, this.name) : inner.locks;
-    this.getTagged = inner.getTagged
-      ? (key: string, prefix: string): Promise<Result<TaggedRead | undefined>> =>
-          this.#guard(key, () => inner.getTagged!(key, prefix))
+    const getTagged = inner.getTagged?.bind(inner);
+    this.getTagged = getTagged
+      ? (key: string, prefix: string, hint?: readonly string[]): Promise<Result<TaggedRead | undefined>> =>
+          this.#pass(key) ?? this.#watch(getTagged(key, prefix, hint), key)
       : undefined;
   }
 
@@ -60,26 +61,28 @@ export class ResilientBackend implements CacheBackend {
     return this.#breaker?.state ?? 'closed';
   }
 
-  get(key: string) {
-    return this.#guard(key, () => this.#inner.get(key));
+  // Each call: the breaker's verdict, then the inner call watched for its deadline (no closure
+  // per call: this is the hot path of every hit).
+  get(key: string): Promise<Result<Uint8Array | undefined>> {
+    return this.#pass(key) ?? this.#watch(this.#inner.get(key), key);
   }
-  getMany(keys: readonly string[]) {
-    return this.#guard(keys[0], () => this.#inner.getMany(keys));
+  getMany(keys: readonly string[]): Promise<Result<(Uint8Array | undefined)[]>> {
+    return this.#pass(keys[0]) ?? this.#watch(this.#inner.getMany(keys), keys[0]);
   }
-  set(key: string, value: Uint8Array, ttlMs?: number) {
-    return this.#guard(key, () => this.#inner.set(key, value, ttlMs));
+  set(key: string, value: Uint8Array, ttlMs?: number): Promise<Result<void>> {
+    return this.#pass(key) ?? this.#watch(this.#inner.set(key, value, ttlMs), key);
   }
-  add(key: string, value: Uint8Array, ttlMs?: number) {
-    return this.#guard(key, () => this.#inner.add(key, value, ttlMs));
+  add(key: string, value: Uint8Array, ttlMs?: number): Promise<Result<boolean>> {
+    return this.#pass(key) ?? this.#watch(this.#inner.add(key, value, ttlMs), key);
   }
-  delete(key: string) {
-    return this.#guard(key, () => this.#inner.delete(key));
+  delete(key: string): Promise<Result<boolean>> {
+    return this.#pass(key) ?? this.#watch(this.#inner.delete(key), key);
   }
-  deletePattern(pattern: string) {
-    return this.#guard(pattern, () => this.#inner.deletePattern(pattern));
+  deletePattern(pattern: string): Promise<Result<number>> {
+    return this.#pass(pattern) ?? this.#watch(this.#inner.deletePattern(pattern), pattern);
   }
-  incr(key: string, by?: number, ttlMs?: number) {
-    return this.#guard(key, () => this.#inner.incr(key, by, ttlMs));
+  incr(key: string, by?: number, ttlMs?: number): Promise<Result<number>> {
+    return this.#pass(key) ?? this.#watch(this.#inner.incr(key, by, ttlMs), key);
   }
   /** Health probes bypass the breaker (they are how an operator sees the backend) but not the timeout. */
   health(): Promise<Result<BackendHealth>> {
@@ -89,23 +92,32 @@ export class ResilientBackend implements CacheBackend {
     return this.#inner.close();
   }
 
-  async #guard<T>(key: string | undefined, operation: () => Promise<Result<T>>): Promise<Result<T>> {
+  /** `undefined` when the call may go ahead; a `CIRCUIT_OPEN` failure when the circuit is open. */
+  #pass(key: string | undefined): Promise<Result<never>> | undefined {
     const breaker = this.#breaker;
-    if (breaker && !breaker.tryPass()) {
-      return err(
+    if (breaker === undefined || breaker.tryPass()) return undefined;
+    return Promise.resolve(
+      err(
         new CacheError('CIRCUIT_OPEN', `circuit open for backend '${this.name}'`, {
           key,
           backend: this.name,
         }),
-      );
-    }
-    const result = await withTimeout(operation(), this.#timeoutMs, this.name, key, this.#deadlines);
-    if (breaker) {
-      if (result.ok || !TRIPPING.has(result.error.code)) breaker.success();
-      else breaker.failure();
-    }
-    return result;
+      ),
+    );
   }
+
+  /** Bounds a started call by the timeout and tells the breaker how it went. */
+  #watch<T>(operation: Promise<Result<T>>, key: string | undefined): Promise<Result<T>> {
+    const watched = withTimeout(operation, this.#timeoutMs, this.name, key, this.#deadlines);
+    const breaker = this.#breaker;
+    return breaker === undefined ? watched : watched.then((result) => record(breaker, result));
+  }
+}
+
+function record<T>(breaker: CircuitBreaker, result: Result<T>): Result<T> {
+  if (result.ok || !TRIPPING.has(result.error.code)) breaker.success();
+  else breaker.failure();
+  return result;
 }
 
 /**

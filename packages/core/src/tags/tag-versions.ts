@@ -3,6 +3,7 @@ import type { TagStamp } from '../entry/entry-codec.js';
 import { CacheError } from '../errors.js';
 import { err, OK_VOID, ok, type Result } from '../result.js';
 import { type CacheBackend, INTERNAL_KEY_PREFIX } from '../types/backend.js';
+import { sameNames } from './tag-hints.js';
 
 const decoder = new TextDecoder();
 const encoder = new TextEncoder();
@@ -77,11 +78,28 @@ export class TagVersions {
 
   /** Whether every stamp still matches the stored versions (`current` in the same order). */
   static matches(stamps: readonly TagStamp[], current: readonly (Uint8Array | undefined)[]): boolean {
-    for (let i = 0; i < stamps.length; i++) {
-      const bytes = current[i];
-      if (bytes === undefined || !sameAscii(bytes, stamps[i]!.version)) return false;
-    }
+    for (let i = 0; i < stamps.length; i++) if (!sameVersion(current[i], stamps[i]!.version)) return false;
     return true;
+  }
+
+  /**
+   * Checks stamps against versions read for other names (a backend's answer to a tag-name
+   * hint, `names[i]`'s version in `current[i]`): compared where the names match, read from the
+   * backend for stamps whose tag was not among `names`.
+   */
+  async verifyRead(
+    stamps: readonly TagStamp[],
+    names: readonly string[],
+    current: readonly (Uint8Array | undefined)[],
+  ): Promise<Result<boolean>> {
+    if (sameNames(stamps, names)) return ok(TagVersions.matches(stamps, current));
+    const unread: TagStamp[] = [];
+    for (const stamp of stamps) {
+      const i = names.indexOf(stamp.name);
+      if (i < 0) unread.push(stamp);
+      else if (!sameVersion(current[i], stamp.version)) return ok(false);
+    }
+    return this.verify(unread);
   }
 
   /** Reads the current versions of `stamps`' tags and compares them. */
@@ -122,8 +140,8 @@ export class TagVersions {
 }
 
 /** Compares stored version bytes with a version string without decoding (versions are ASCII). */
-function sameAscii(bytes: Uint8Array, text: string): boolean {
-  if (bytes.length !== text.length) return false;
+function sameVersion(bytes: Uint8Array | undefined, text: string): boolean {
+  if (bytes === undefined || bytes.length !== text.length) return false;
   for (let i = 0; i < bytes.length; i++) if (bytes[i] !== text.charCodeAt(i)) return false;
   return true;
 }

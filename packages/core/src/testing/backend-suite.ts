@@ -192,5 +192,42 @@ export function backendConformanceSuite(options: BackendSuiteOptions): void {
       expect(read!.tagVersions.map(text)).toEqual(['v1', 'v2-new', undefined]);
       expect(unwrap(await backend.getTagged(k('no-such-entry'), tagPrefix))).toBeUndefined();
     });
+
+    it('getTagged with a tag-name hint returns versions the reader can match to every header tag', async (ctx) => {
+      if (!backend.getTagged) return ctx.skip();
+      const tagPrefix = `${INTERNAL_KEY_PREFIX}t:${ns}h:`;
+      const entry = encodeEntry({
+        payload: bytes('payload'),
+        serializer: 'json',
+        tags: [
+          { name: 'a', version: 'v1' },
+          { name: 'b', version: 'v2' },
+        ],
+        createdAt: 1,
+        freshUntil: 2,
+        staleUntil: 3,
+      });
+      unwrap(await backend.set(k('hinted'), entry, 60_000));
+      unwrap(await backend.set(`${tagPrefix}a`, bytes('v1'), 60_000));
+      unwrap(await backend.set(`${tagPrefix}c`, bytes('v3'), 60_000));
+      // Right, partial, wrong, empty and over-long guesses: the entry comes back unchanged, and
+      // every version returned belongs to the name it is reported for.
+      const hints = [['a', 'b'], ['a'], ['c', 'zz'], [], ['b', 'a', 'c']];
+      for (const hint of hints) {
+        const read = unwrap(await backend.getTagged(k('hinted'), tagPrefix, hint));
+        expect(Buffer.from(read!.entry)).toEqual(Buffer.from(entry));
+        const names = read!.tagNames ?? ['a', 'b'];
+        expect(read!.tagVersions).toHaveLength(names.length);
+        const expected: Record<string, string | undefined> = {
+          a: 'v1',
+          b: undefined,
+          c: 'v3',
+          zz: undefined,
+        };
+        expect(read!.tagVersions.map(text)).toEqual(names.map((name) => expected[name]));
+      }
+      expect(unwrap(await backend.getTagged(k('no-such-entry'), tagPrefix, ['a']))).toBeUndefined();
+      expect(unwrap(await backend.getTagged(k('no-such-entry'), tagPrefix, []))).toBeUndefined();
+    });
   });
 }

@@ -21,11 +21,20 @@ export interface BackendHealth {
   readonly details?: Readonly<Record<string, unknown>>;
 }
 
-/** An entry and the current versions of the tags its header names, read together. */
+/** An entry and the current versions of its tags, read together. */
 export interface TaggedRead {
   readonly entry: Uint8Array;
-  /** One slot per tag named in the entry header, in header order; `undefined` when missing. */
+  /**
+   * Without `tagNames`: one slot per tag named in the entry header, in header order. With
+   * `tagNames`: one slot per name there, in that order. `undefined` when a version is missing.
+   */
   readonly tagVersions: readonly (Uint8Array | undefined)[];
+  /**
+   * Set when the backend read the versions of the caller's `tagHint` instead of the tags named
+   * in the header (it then does not parse the header). The reader compares these names with
+   * the header's and reads the versions of any header tag that is not among them itself.
+   */
+  readonly tagNames?: readonly string[];
 }
 
 /** A held lock. Releasing a lock that another owner now holds does nothing. */
@@ -84,8 +93,18 @@ export interface CacheBackend {
    * Optional fast path for network backends: the entry at `key` and, in the same round trip,
    * the values at `tagKeyPrefix + name` for every tag name in the entry's header (the header
    * format is in `entry/entry-codec.ts`). `undefined` when the entry is missing.
+   *
+   * `tagHint`, when given, is the caller's guess of the header's tag names (`[]`: no tags), from
+   * a previous read or from the tags the caller writes with. A backend may then read the entry
+   * and `tagKeyPrefix + name` for each hinted name together, without looking at the header,
+   * and answer with `tagNames` set to the hint (see {@link TaggedRead}); a wrong guess costs
+   * the reader a second read, never a wrong answer. Backends that ignore the hint stay correct.
    */
-  getTagged?(key: string, tagKeyPrefix: string): Promise<Result<TaggedRead | undefined>>;
+  getTagged?(
+    key: string,
+    tagKeyPrefix: string,
+    tagHint?: readonly string[],
+  ): Promise<Result<TaggedRead | undefined>>;
   /** Optional lock provider; shared backends without one get the generic `add`-based lock. */
   readonly locks?: LockProvider;
 }

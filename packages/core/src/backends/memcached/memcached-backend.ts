@@ -1,9 +1,10 @@
 import { performance } from 'node:perf_hooks';
 import { CacheError, CacheUsageError } from '../../errors.js';
 import { err, OK_VOID, ok, type Result } from '../../result.js';
-import type { BackendCapabilities, BackendHealth, CacheBackend } from '../../types/backend.js';
+import type { BackendCapabilities, BackendHealth, CacheBackend, TaggedRead } from '../../types/backend.js';
 import { createMemjsClient, type MemjsClient, toMemcachedError } from './memcached-client.js';
 import { memcachedExpiry, memcachedKey } from './memcached-keys.js';
+import { memcachedGetTagged } from './memcached-tagged.js';
 
 /** Options of {@link MemcachedBackend}. */
 export interface MemcachedBackendOptions {
@@ -37,6 +38,8 @@ const ITEM_OVERHEAD = 64;
  * - `incr` uses memcached's counters: a decrement stops at 0.
  * - `deletePattern` fails with `NOT_SUPPORTED`: memcached cannot list its keys.
  * - No `locks`: the service uses the generic `add`-based lock (`AddLockProvider`).
+ * - `getTagged`: the entry and its tags' versions in one round trip when the service knows the
+ *   key's tag names (it remembers them per key), two otherwise (see `memcached-tagged.ts`).
  *
  * memjs is loaded on first use, so `@tagcache/core` does not need it unless you use memcached.
  */
@@ -94,6 +97,15 @@ export class MemcachedBackend implements CacheBackend {
     return this.#run(keys[0], (client) =>
       Promise.all(keys.map((key) => client.get(memcachedKey(key)).then(replyValue))),
     );
+  }
+
+  /** See `memcached-tagged.ts`: one round trip with a tag-name hint, two without. */
+  getTagged(
+    key: string,
+    tagKeyPrefix: string,
+    tagHint?: readonly string[],
+  ): Promise<Result<TaggedRead | undefined>> {
+    return this.#run(key, (client) => memcachedGetTagged(client, key, tagKeyPrefix, tagHint));
   }
 
   set(key: string, value: Uint8Array, ttlMs?: number): Promise<Result<void>> {

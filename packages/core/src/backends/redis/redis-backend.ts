@@ -11,6 +11,7 @@ import type {
   TaggedRead,
 } from '../../types/backend.js';
 import { clusterGetMany, clusterGetTagged, deleteMatching, scanTargets } from './cluster.js';
+import { hintedRead } from './hinted-read.js';
 import { GET_TAGGED_SCRIPT, INCR_SCRIPT, LuaScript } from './lua-scripts.js';
 import { createRedisClient, type RedisClient, type RedisConnectionOptions } from './redis-client.js';
 import { toRedisError } from './redis-errors.js';
@@ -35,9 +36,13 @@ const incrScript = new LuaScript(INCR_SCRIPT);
 /**
  * Redis (single node or Cluster) through ioredis.
  *
- * - A tagged read is one round trip on a single node (a Lua script reads the entry header's tag
- *   names and MGETs their versions); on a cluster the tag keys live in other slots, so they are
- *   read per slot after the entry (two round trips, see `cluster.ts`).
+ * - A tagged read with a tag-name hint (the service keeps the names it last saw per key) is
+ *   one round trip without Lua: `GET` for an untagged entry, `MGET entry tags...` on a single
+ *   node, per-slot `GET`s sent together on a cluster (see `hinted-read.ts`).
+ * - Without a hint, a tagged read is one round trip on a single node (a Lua script reads the
+ *   entry header's tag names and MGETs their versions); on a cluster the tag keys live in other
+ *   slots, so they are read per slot after the entry (two round trips, see `cluster.ts`).
+ * - Clients the backend creates auto-pipeline: commands of one tick share one write.
  * - `getMany` is one MGET (per-key GETs, auto-pipelined per master, on a cluster).
  * - `deletePattern` is SCAN MATCH + UNLINK in batches on every master, never KEYS, and never
  *   touches the service's `__tc:` keys.
@@ -117,11 +122,17 @@ export class RedisBackend implements CacheBackend {
     });
   }
 
-  getTagged(key: string, tagKeyPrefix: string): Promise<Result<TaggedRead | undefined>> {
+  getTagged(
+    key: string,
+    tagKeyPrefix: string,
+    tagHint?: readonly string[],
+  ): Promise<Result<TaggedRead | undefined>> {
     return this.#run(key, (client) =>
-      client.isCluster
-        ? clusterGetTagged(client as Cluster, key, tagKeyPrefix)
-        : getTaggedScript.run(client, key, tagKeyPrefix).then(toTaggedRead),
+      tagHint !== undefined
+        ? hintedRead(client, key, tagKeyPrefix, tagHint)
+        : client.isCluster
+          ? clusterGetTagged(client as Cluster, key, tagKeyPrefix)
+          : getTaggedScript.run(client, key, tagKeyPrefix).then(toTaggedRead),
     );
   }
 

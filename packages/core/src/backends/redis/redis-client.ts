@@ -19,10 +19,13 @@ export interface RedisConnectionOptions {
 /**
  * Defaults for clients the backend creates: fail fast while disconnected (no offline queue, one
  * retry), and keep reconnecting in the background, so a restarted server is picked up again
- * without the application doing anything.
+ * without the application doing anything. Auto-pipelining sends the commands of one tick in
+ * one write (at 100 concurrent reads, one syscall for dozens of commands instead of one each);
+ * ioredis leaves SUBSCRIBE, MULTI and the like out of it.
  */
 const FAIL_FAST: RedisOptions = {
   enableOfflineQueue: false,
+  enableAutoPipelining: true,
   maxRetriesPerRequest: 1,
   connectTimeout: 2_000,
   retryStrategy: (times: number) => Math.min(50 * times, 1_000),
