@@ -109,7 +109,9 @@ function expressHandler(cache: CacheService, routes: readonly RouteSpec[]) {
         const out = await route.handle({
           path: req.path,
           params: req.params as Record<string, string>,
-          query: new URLSearchParams(req.originalUrl.split('?')[1] ?? ''),
+          query: new URLSearchParams(
+            req.originalUrl.slice(req.originalUrl.indexOf('?') + 1 || req.originalUrl.length),
+          ),
           headers: req.headers,
         });
         if (out.tags) res.locals.cacheTags = [...out.tags];

@@ -1,0 +1,164 @@
+import { request } from 'node:http';
+import { CacheService, MemoryBackend } from '@tagcache/core';
+import fc from 'fast-check';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { FRAMEWORKS, figure, type HandlerRequest, type RunningApp, startApp } from './http-harness.js';
+
+/**
+ * (`#` is left out: a client never sends the fragment.)
+ * Hostile request parts through the middleware: query strings with `*`, `?`, `{`, brackets,
+ * encoded CR/LF and unicode, duplicated parameters, 64 KB URLs, run-time tags with CR/LF and
+ * commas. Every request is answered 200 with the body made for its own URL (no key collision,
+ * twice: miss then hit), no header is injected, and the process does not crash.
+ */
+
+interface Reply {
+  status: number;
+  headers: Record<string, string | string[] | undefined>;
+  body: string;
+}
+
+function get(url: string, path: string): Promise<Reply> {
+  const { hostname, port } = new URL(url);
+  return new Promise((resolve, reject) => {
+    const req = request({ host: hostname, port, path, method: 'GET', maxHeaderSize: 256 * 1024 }, (res) => {
+      let body = '';
+      res.setEncoding('utf8');
+      res.on('data', (chunk: string) => {
+        body += chunk;
+      });
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body }));
+    });
+    req.on('error', reject);
+    req.end();
+  });
+}
+
+/** What the default-key route answers: the parsed query, sorted by name (values keep order). */
+const canonical = (query: URLSearchParams): string =>
+  JSON.stringify([...query].sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0)));
+/** What the template route answers: only what its key reads. */
+const templated = (request: HandlerRequest): string =>
+  JSON.stringify({ q: request.query.getAll('q'), page: request.query.getAll('page') });
+
+const RAW = [
+  '*',
+  '?',
+  '{',
+  '}',
+  '[',
+  ']',
+  '|',
+  '^',
+  '`',
+  '"',
+  '<',
+  '>',
+  '\\',
+  ',',
+  ';',
+  '=',
+  '&',
+  '%25',
+  '+',
+];
+const part = fc.oneof(
+  fc.string({ unit: fc.constantFrom(...RAW, 'a', '1'), maxLength: 8 }),
+  fc
+    .string({ unit: 'binary', maxLength: 12 })
+    .map((s) => encodeURIComponent((s as unknown as { toWellFormed(): string }).toWellFormed())),
+  fc.constantFrom('%0D%0ASet-Cookie:%20x=1', '%0AX-Injected:%201', '%E2%80%A8', '%C0%AF', '%FF', '%'),
+);
+const param = fc.tuple(fc.constantFrom('q', 'page', 'x', 'q', '*', '{q}'), part);
+const query = fc.array(param, { maxLength: 6 }).map((pairs) => pairs.map(([n, v]) => `${n}=${v}`).join('&'));
+
+for (const framework of FRAMEWORKS) {
+  describe(`hostile requests (${framework})`, () => {
+    let app: RunningApp;
+    // Room for 10,000 tag versions (they are entries too).
+    const cache = new CacheService({ backend: new MemoryBackend({ maxEntries: 50_000 }) });
+    beforeAll(async () => {
+      app = await startApp(
+        framework,
+        cache,
+        [
+          { path: '/d', options: { ttl: 60 }, handle: ({ query }) => ({ body: canonical(query) }) },
+          {
+            path: '/t/:id',
+            options: {
+              ttl: 60,
+              key: '{method}:{path}?{query.q}|{query.page}',
+              tags: ['item:{params.id}', 'q:{query.q}'],
+            },
+            handle: (request) => ({ body: templated(request), tags: request.query.getAll('tag') }),
+          },
+        ],
+        { maxHeaderSize: 256 * 1024 },
+      );
+    });
+    afterAll(async () => {
+      await app?.close();
+      await cache.close();
+    });
+
+    const expectClean = (reply: Reply, expected: string): void => {
+      expect(reply.status).toBe(200);
+      expect(reply.body).toBe(expected);
+      expect(reply.headers['x-injected']).toBeUndefined();
+      expect(reply.headers['set-cookie']).toBeUndefined();
+      for (const value of Object.values(reply.headers).flat()) expect(value ?? '').not.toMatch(/[\r\n]/);
+    };
+
+    it('fuzzed query strings: 200, own body on miss and on hit, no injected header', async () => {
+      let cases = 0;
+      let hits = 0;
+      await fc.assert(
+        fc.asyncProperty(query, query, async (a, b) => {
+          for (const [path, expected] of [
+            [`/d?${a}`, canonical(new URLSearchParams(a))],
+            [
+              `/t/x${encodeURIComponent(b)}?${b}&tag=${encodeURIComponent('x\r\ny, z')}`,
+              templated({ query: new URLSearchParams(b) } as HandlerRequest),
+            ],
+          ] as const) {
+            cases++;
+            const first = await get(app.url, path);
+            expectClean(first, expected);
+            const second = await get(app.url, path);
+            expectClean(second, expected);
+            if (second.headers['x-cache'] === 'HIT') hits++;
+          }
+        }),
+        { numRuns: 150 },
+      );
+      figure(`hostile queries (${framework})`, { urls: cases, requests: cases * 2, hitsOnSecond: hits });
+      expect(hits).toBeGreaterThan(cases / 2);
+    }, 60_000);
+
+    it('64 KB URLs, duplicated parameters and 10,000 run-time tags', async () => {
+      const big = 'a'.repeat(64 * 1024);
+      const paths: [string, string][] = [
+        [`/d?x=${big}1`, canonical(new URLSearchParams(`x=${big}1`))],
+        [`/d?x=${big}2`, canonical(new URLSearchParams(`x=${big}2`))],
+        [
+          `/t/1?q=${big}&q=${big}`,
+          templated({ query: new URLSearchParams(`q=${big}&q=${big}`) } as HandlerRequest),
+        ],
+        ['/t/1?q=a&q=b', templated({ query: new URLSearchParams('q=a&q=b') } as HandlerRequest)],
+        ['/t/1?q=a,b', templated({ query: new URLSearchParams('q=a,b') } as HandlerRequest)],
+        ['/t/1?q=a%2Cb', templated({ query: new URLSearchParams('q=a%2Cb') } as HandlerRequest)],
+        ['/d?q=1&q=2', canonical(new URLSearchParams('q=1&q=2'))],
+        ['/d?q=2&q=1', canonical(new URLSearchParams('q=2&q=1'))],
+      ];
+      for (let round = 0; round < 2; round++) {
+        for (const [path, expected] of paths) expectClean(await get(app.url, path), expected);
+      }
+      const manyTags = Array.from({ length: 10_000 }, (_, i) => `tag=t${i}`).join('&');
+      const reply = await get(app.url, `/t/2?q=many&${manyTags}`);
+      expectClean(reply, templated({ query: new URLSearchParams('q=many') } as HandlerRequest));
+      // The tag header is cut at its limit, never oversized.
+      expect(String(reply.headers['cache-tag'] ?? '').length).toBeLessThanOrEqual(16_384);
+      expect((await get(app.url, `/t/2?q=many&${manyTags}`)).headers['x-cache']).toBe('HIT');
+    }, 60_000);
+  });
+}
