@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { MemoryBackend } from '../src/index.js';
+import { CacheService, MemoryBackend } from '../src/index.js';
 import { backendConformanceSuite } from '../src/testing/index.js';
 
 backendConformanceSuite({ name: 'memory', create: () => new MemoryBackend() });
@@ -54,5 +54,29 @@ describe('MemoryBackend bounds', () => {
     expect(backend.bytes).toBe(51);
     await backend.delete('a');
     expect(backend.bytes).toBe(0);
+  });
+});
+
+describe('MemoryBackend records (tag versions, locks)', () => {
+  it('keeps them apart from entries: a flood of entries cannot evict them', async () => {
+    const memory = new MemoryBackend({ maxEntries: 100 });
+    const cache = new CacheService({ backend: memory });
+    await cache.set('tagged', 'v', { tags: ['t'] });
+    for (let i = 0; i < 1_000; i++) await cache.set(`flood:${i}`, i);
+    expect(memory.size).toBe(100);
+    expect(memory.records).toBe(1);
+    await cache.set('tagged', 'v2', { tags: ['t'] });
+    expect(await cache.get('tagged')).toBe('v2');
+    await cache.invalidateTags(['t']);
+    expect(await cache.get('tagged')).toBeUndefined();
+  });
+
+  it('an entry with more tags than maxEntries is still a hit', async () => {
+    const cache = new CacheService({ backend: new MemoryBackend({ maxEntries: 10 }) });
+    const tags = Array.from({ length: 500 }, (_, i) => `tag:${i}`);
+    expect(await cache.set('many', 'tags', { tags })).toBe(true);
+    expect(await cache.get('many')).toBe('tags');
+    await cache.invalidateTags(['tag:499']);
+    expect(await cache.get('many')).toBeUndefined();
   });
 });

@@ -17,6 +17,11 @@ export interface MemoryBackendOptions {
   readonly maxBytes?: number;
   /** Largest single entry accepted, in bytes; larger ones fail with `VALUE_TOO_LARGE`. Default `maxBytes`. */
   readonly maxEntrySize?: number;
+  /**
+   * Most service records kept (tag versions, locks: the `__tc:` keys), in an LRU of their own
+   * so that a flood of entries cannot evict them. Default `max(maxEntries, 10,000)`.
+   */
+  readonly maxRecords?: number;
 }
 
 const encoder = new TextEncoder();
@@ -24,13 +29,16 @@ const decoder = new TextDecoder();
 
 /**
  * In-process backend: an LRU (lru-cache) bounded by entry count and by bytes. Expiry is
- * checked when a key is read or when room is needed; there is no timer per key.
+ * checked when a key is read or when room is needed; there is no timer per key. The service's
+ * own records (tag versions, locks) live in a second, separately bounded LRU: entries compete
+ * for room with entries only, and an entry with many tags cannot push out its own tags.
  */
 export class MemoryBackend implements CacheBackend {
   readonly name = 'memory';
   readonly capabilities: BackendCapabilities;
   readonly #maxEntrySize: number;
   readonly #lru: LRUCache<string, Uint8Array>;
+  readonly #records: LRUCache<string, Uint8Array>;
 
   constructor(options: MemoryBackendOptions = {}) {
     const maxEntries = positiveInteger(options.maxEntries ?? 10_000, 'maxEntries');
@@ -44,47 +52,60 @@ export class MemoryBackend implements CacheBackend {
       maxSize: maxBytes,
       sizeCalculation: (value, key) => entrySize(key, value),
     });
+    this.#records = new LRUCache<string, Uint8Array>({
+      max: positiveInteger(options.maxRecords ?? Math.max(maxEntries, 10_000), 'maxRecords'),
+    });
     this.capabilities = { shared: false, deletePattern: true, maxValueSize: this.#maxEntrySize };
   }
 
-  /** Number of entries held (expired ones included until they are noticed). */
+  /** Number of entries held (expired ones included until they are noticed); records not counted. */
   get size(): number {
     return this.#lru.size;
   }
 
-  /** Bytes held (values plus keys). */
+  /** Bytes held by entries (values plus keys); records not counted. */
   get bytes(): number {
     return this.#lru.calculatedSize;
   }
 
+  /** Number of service records held (tag versions, locks). */
+  get records(): number {
+    return this.#records.size;
+  }
+
   async get(key: string): Promise<Result<Uint8Array | undefined>> {
-    return ok(this.#lru.get(key));
+    return ok(this.#store(key).get(key));
   }
 
   async getMany(keys: readonly string[]): Promise<Result<(Uint8Array | undefined)[]>> {
     const values: (Uint8Array | undefined)[] = new Array(keys.length);
-    for (let i = 0; i < keys.length; i++) values[i] = this.#lru.get(keys[i]!);
+    for (let i = 0; i < keys.length; i++) {
+      const key = keys[i]!;
+      values[i] = this.#store(key).get(key);
+    }
     return ok(values);
   }
 
   async set(key: string, value: Uint8Array, ttlMs?: number): Promise<Result<void>> {
     const tooLarge = this.#checkSize(key, value);
     if (tooLarge) return tooLarge;
-    this.#lru.set(key, value, { ttl: ttl(ttlMs) });
+    this.#store(key).set(key, value, { ttl: ttl(ttlMs) });
     return OK_VOID;
   }
 
   async add(key: string, value: Uint8Array, ttlMs?: number): Promise<Result<boolean>> {
-    if (this.#lru.has(key)) return ok(false);
+    const store = this.#store(key);
+    if (store.has(key)) return ok(false);
     const tooLarge = this.#checkSize(key, value);
     if (tooLarge) return tooLarge;
-    this.#lru.set(key, value, { ttl: ttl(ttlMs) });
+    store.set(key, value, { ttl: ttl(ttlMs) });
     return ok(true);
   }
 
   async delete(key: string): Promise<Result<boolean>> {
-    const existed = this.#lru.has(key);
-    this.#lru.delete(key);
+    const store = this.#store(key);
+    const existed = store.has(key);
+    store.delete(key);
     return ok(existed);
   }
 
@@ -92,33 +113,40 @@ export class MemoryBackend implements CacheBackend {
     const regexp = globToRegExp(pattern);
     const matching: string[] = [];
     // keys() yields live entries only; collect first, then delete (no mutation while iterating).
-    for (const key of this.#lru.keys()) {
-      if (!key.startsWith(INTERNAL_KEY_PREFIX) && regexp.test(key)) matching.push(key);
-    }
+    // Records live in their own LRU, so patterns never reach them.
+    for (const key of this.#lru.keys()) if (regexp.test(key)) matching.push(key);
     for (const key of matching) this.#lru.delete(key);
     return ok(matching.length);
   }
 
   async incr(key: string, by = 1, ttlMs?: number): Promise<Result<number>> {
-    const current = this.#lru.get(key);
+    const store = this.#store(key);
+    const current = store.get(key);
     const base = current === undefined ? 0 : Number(decoder.decode(current));
     if (!Number.isSafeInteger(base)) {
       return err(new CacheError('BACKEND', 'value is not an integer', { key, backend: this.name }));
     }
     const next = base + by;
     // An existing counter keeps its expiry, as INCR does in Redis.
-    if (current === undefined) this.#lru.set(key, encoder.encode(String(next)), { ttl: ttl(ttlMs) });
-    else this.#lru.set(key, encoder.encode(String(next)), { noUpdateTTL: true });
+    if (current === undefined) store.set(key, encoder.encode(String(next)), { ttl: ttl(ttlMs) });
+    else store.set(key, encoder.encode(String(next)), { noUpdateTTL: true });
     return ok(next);
   }
 
   async health(): Promise<Result<BackendHealth>> {
-    return ok({ latencyMs: 0, details: { entries: this.#lru.size, bytes: this.#lru.calculatedSize } });
+    const details = { entries: this.#lru.size, bytes: this.#lru.calculatedSize, records: this.#records.size };
+    return ok({ latencyMs: 0, details });
   }
 
   async close(): Promise<Result<void>> {
     this.#lru.clear();
+    this.#records.clear();
     return OK_VOID;
+  }
+
+  /** Entries and the service's records are kept apart (see the class comment). */
+  #store(key: string): LRUCache<string, Uint8Array> {
+    return key.startsWith(INTERNAL_KEY_PREFIX) ? this.#records : this.#lru;
   }
 
   #checkSize(key: string, value: Uint8Array): Result<never> | undefined {
