@@ -5,7 +5,7 @@ import type { Exchange } from './exchange.js';
 import { type Cached, type LoadPlan, type LoadState, loadResponse } from './load-response.js';
 import type { ResolvedSettings } from './settings.js';
 import { bypassReason } from './storability.js';
-import { isStoredResponse, type StoredResponse } from './stored-response.js';
+import { fromStoredEntry, type StoredResponse } from './stored-response.js';
 import { tagHeaderFields } from './tag-fields.js';
 import { varySignature } from './vary.js';
 
@@ -75,11 +75,10 @@ async function serveHead(
   const cache = settings.cache;
   let stored: StoredResponse | undefined;
   try {
-    const first = await cache.get(key);
-    stored = isStoredResponse(first) ? first : undefined;
+    stored = fromStoredEntry(await cache.get(key));
     if (stored !== undefined && !varyMatches(stored, exchange)) {
-      const second = await cache.get(variantKey(key, stored.vary, exchange.request));
-      stored = isStoredResponse(second) && varyMatches(second, exchange) ? second : undefined;
+      const second = fromStoredEntry(await cache.get(variantKey(key, stored.vary, exchange.request)));
+      stored = second !== undefined && varyMatches(second, exchange) ? second : undefined;
     }
   } catch (error) {
     settings.logger.error({ err: error, key }, 'tagcache: cache read failed; serving uncached');
@@ -118,13 +117,13 @@ async function lookup(key: string, plan: LoadPlan): Promise<Found> {
   }
   if (state.started) {
     if (typeof state.outcome === 'object') throw state.outcome.threw;
-    if (state.outcome === 'fallback' && isStoredResponse(value))
-      return { kind: 'stored', stored: value, fallback: true };
-    return { kind: 'done' };
+    const stale = state.outcome === 'fallback' ? fromStoredEntry(value) : undefined;
+    return stale === undefined ? { kind: 'done' } : { kind: 'stored', stored: stale, fallback: true };
   }
   // Another request's handler ran: share its response only if it was storable.
-  return isStoredResponse(value)
-    ? { kind: 'stored', stored: value, fallback: false }
+  const stored = fromStoredEntry(value);
+  return stored !== undefined
+    ? { kind: 'stored', stored, fallback: false }
     : { kind: 'pass', detail: 'collapsed-uncacheable' };
 }
 

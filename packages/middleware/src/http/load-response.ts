@@ -6,17 +6,19 @@ import type { ResolvedSettings } from './settings.js';
 import { headNotStored, type NotStoredReason } from './storability.js';
 import {
   computeEtag,
+  fromStoredEntry,
   headValue,
-  isStoredResponse,
   type ResponseHead,
+  type StoredEntry,
   type StoredResponse,
   storableHeaders,
+  toStoredEntry,
 } from './stored-response.js';
 import { tagHeaderFields } from './tag-fields.js';
 import { parseVary, sameNames, varySignature } from './vary.js';
 
 /** What a load hands to `getOrSet`: a response to store, or a marker that it was not storable. */
-export type Cached = StoredResponse | typeof UNCACHEABLE;
+export type Cached = StoredEntry | typeof UNCACHEABLE;
 
 /** Returned (never stored: `skipStore`) when the leader's response may not be shared. */
 export const UNCACHEABLE = Object.freeze({ uncacheable: true as const });
@@ -58,7 +60,7 @@ export async function loadResponse(
   state: LoadState,
 ): Promise<Cached> {
   const { settings, exchange } = plan;
-  const stale = isStoredResponse(context.stale) ? context.stale : undefined;
+  const stale = fromStoredEntry(context.stale);
   const canFallBack =
     stale !== undefined &&
     settings.staleIfErrorMs > 0 &&
@@ -103,7 +105,7 @@ export async function loadResponse(
   if (runtimeTags.length > 0) context.addTags(...runtimeTags);
   if (stored.freshUntil - stored.storedAt !== settings.ttlMs)
     context.setTtl((stored.freshUntil - stored.storedAt) / 1000);
-  return stored;
+  return toStoredEntry(stored);
 }
 
 /** The response to store, or why it may not be. */
@@ -130,7 +132,6 @@ function toStored(
   }
   const storedAt = Date.now();
   return {
-    v: 1,
     status: head.status,
     headers,
     body,

@@ -1,3 +1,4 @@
+import { isUtf8 } from 'node:buffer';
 import { hashString } from '@tagcache/core';
 
 /** Response headers: lower-case name → value (repeated fields as an array). */
@@ -13,10 +14,8 @@ export interface ResponseHead {
   readonly headers: HeaderMap;
 }
 
-/** A response as stored in the cache (serialized by the cache's serializer). */
+/** A stored response, as the engine handles it (read from the cache, or about to be written). */
 export interface StoredResponse {
-  /** Shape version. */
-  readonly v: 1;
   readonly status: number;
   /** Headers to replay, hop-by-hop and per-message ones removed, names in lower case. */
   readonly headers: HeaderList;
@@ -34,6 +33,57 @@ export interface StoredResponse {
   readonly vary: readonly string[];
   /** The producing request's {@link varySignature} for `vary`. */
   readonly varySig: string;
+}
+
+/**
+ * A {@link StoredResponse} as the cache keeps it (serialized by the cache's serializer): the
+ * body as a string, UTF-8 text when the bytes are valid UTF-8, base64 otherwise. Strings and
+ * arrays only, so the JSON serializer reads an entry at `JSON.parse` speed; a `Uint8Array`
+ * would make it revive every field of the entry on every hit.
+ */
+export interface StoredEntry extends Omit<StoredResponse, 'body'> {
+  /** Shape version (1 held the body as a `Uint8Array`: such entries read as misses). */
+  readonly v: 2;
+  readonly body: string;
+  readonly bodyEncoding: 'utf8' | 'base64';
+}
+
+/** The entry to write for a response. */
+export function toStoredEntry(stored: StoredResponse): StoredEntry {
+  const bytes = Buffer.from(stored.body.buffer, stored.body.byteOffset, stored.body.byteLength);
+  const text = isUtf8(bytes);
+  return {
+    v: 2,
+    status: stored.status,
+    headers: stored.headers,
+    body: bytes.toString(text ? 'utf8' : 'base64'),
+    bodyEncoding: text ? 'utf8' : 'base64',
+    etag: stored.etag,
+    storedAt: stored.storedAt,
+    freshUntil: stored.freshUntil,
+    tags: stored.tags,
+    vary: stored.vary,
+    varySig: stored.varySig,
+  };
+}
+
+/** The response held by a value read from the cache, or `undefined` for a foreign or old shape. */
+export function fromStoredEntry(value: unknown): StoredResponse | undefined {
+  if (typeof value !== 'object' || value === null) return undefined;
+  const entry = value as Partial<StoredEntry>;
+  if (entry.v !== 2 || typeof entry.body !== 'string' || !Array.isArray(entry.headers)) return undefined;
+  if (entry.bodyEncoding !== 'utf8' && entry.bodyEncoding !== 'base64') return undefined;
+  return {
+    status: entry.status as number,
+    headers: entry.headers,
+    body: Buffer.from(entry.body, entry.bodyEncoding),
+    etag: entry.etag as string,
+    storedAt: entry.storedAt as number,
+    freshUntil: entry.freshUntil as number,
+    tags: entry.tags as readonly string[],
+    vary: entry.vary as readonly string[],
+    varySig: entry.varySig as string,
+  };
 }
 
 /** Hop-by-hop and per-message headers, never stored (RFC 9110 §7.6.1, RFC 9111 §3.1). */
@@ -74,13 +124,6 @@ export function storableHeaders(headers: HeaderMap, exclude: ReadonlySet<string>
  */
 export function computeEtag(body: Uint8Array): string {
   return `W/"${hashString(Buffer.from(body.buffer, body.byteOffset, body.byteLength).toString('latin1'))}"`;
-}
-
-/** Whether a value read from the cache is a stored response (and not a foreign or old shape). */
-export function isStoredResponse(value: unknown): value is StoredResponse {
-  if (typeof value !== 'object' || value === null) return false;
-  const candidate = value as Partial<StoredResponse>;
-  return candidate.v === 1 && candidate.body instanceof Uint8Array && Array.isArray(candidate.headers);
 }
 
 /** One header of a stored response, or `undefined`. */

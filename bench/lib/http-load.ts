@@ -1,0 +1,286 @@
+/**
+ * The load-generator side of the HTTP scenarios: forks one server process per variant
+ * (http-server.ts under tsx), checks that each answers the body (and that cached ones answer
+ * hits), then runs autocannon against them in interleaved rounds and returns each one's median
+ * req/s. Server processes are always stopped by PID, even on error.
+ *
+ * Environment: `BENCH_HTTP_ROUNDS`, `BENCH_HTTP_SECONDS` (per round) override the scenario's
+ * defaults; `BENCH_HTTP_VARIANTS=a,b` keeps only those servers (and the reference);
+ * `BENCH_CPU_PROF=<dir>` runs every server with `--cpu-prof` into `<dir>/<variant>/`.
+ */
+import { type ChildProcess, fork } from 'node:child_process';
+import { request } from 'node:http';
+import { fileURLToPath } from 'node:url';
+import autocannon from 'autocannon';
+import { BODY, ROUTE } from './http-payload.js';
+import type { FromServer, ToServer } from './http-server-types.js';
+import type { Measurement } from './measure.js';
+
+/** One server variant of a scenario. */
+export interface HttpVariant {
+  /** Row name in the table. */
+  readonly name: string;
+  /** Variant id known to http-server.ts. */
+  readonly server: string;
+  readonly reference?: boolean;
+  /** For cached variants: how a probe tells a hit (`[header, value]`), or `'calls'` (handler calls only). */
+  readonly hit?: readonly [string, string] | 'calls';
+}
+
+export interface HttpRunOptions {
+  readonly connections: number;
+  readonly warmupSeconds: number;
+  readonly roundSeconds: number;
+  readonly rounds: number;
+  /** Extra environment of the server processes (e.g. `BENCH_REDIS_URL`). */
+  readonly env?: Readonly<Record<string, string>>;
+}
+
+export interface HttpRunResult {
+  readonly rows: Measurement[];
+  /** What the checks found (hits verified, handler calls, errors), for the table's notes. */
+  readonly notes: string[];
+}
+
+const SERVER_FILE = fileURLToPath(new URL('./http-server.ts', import.meta.url));
+const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
+
+interface RunningServer {
+  readonly variant: HttpVariant;
+  readonly child: ChildProcess;
+  readonly port: number;
+}
+
+/** Server processes of this run; killed by PID if the parent exits without stopping them. */
+const children = new Set<ChildProcess>();
+process.once('exit', () => {
+  for (const child of children) if (child.exitCode === null && child.signalCode === null) kill(child);
+});
+
+function kill(child: ChildProcess): void {
+  try {
+    if (child.pid !== undefined) process.kill(child.pid, 'SIGKILL');
+  } catch {
+    // already gone
+  }
+}
+
+function envNumber(name: string, fallback: number): number {
+  const value = Number(process.env[name]);
+  return Number.isFinite(value) && value > 0 ? value : fallback;
+}
+
+/** Measures every variant; rows come back in the order given. */
+export async function measureHttp(
+  all: readonly HttpVariant[],
+  options: HttpRunOptions,
+): Promise<HttpRunResult> {
+  const only = process.env.BENCH_HTTP_VARIANTS?.split(',').map((v) => v.trim());
+  const variants = only ? all.filter((v) => v.reference || only.includes(v.server)) : [...all];
+  const rounds = Math.round(envNumber('BENCH_HTTP_ROUNDS', options.rounds));
+  const roundSeconds = envNumber('BENCH_HTTP_SECONDS', options.roundSeconds);
+  const notes: string[] = [];
+  const servers: RunningServer[] = [];
+  try {
+    for (const server of await Promise.allSettled(variants.map((v) => startServer(v, options.env)))) {
+      if (server.status === 'fulfilled') servers.push(server.value);
+      else throw server.reason;
+    }
+    const hitChecks: string[] = [];
+    for (const server of servers) {
+      const check = await probe(server);
+      if (check !== undefined) hitChecks.push(check);
+    }
+    if (hitChecks.length > 0) notes.push(`Probe before measuring: ${hitChecks.join('; ')}.`);
+
+    for (const server of servers) await load(server, options.connections, options.warmupSeconds);
+    const samples = servers.map(() => [] as number[]);
+    const cpu = servers.map(() => [] as number[]);
+    for (let round = 0; round < rounds; round++) {
+      // Rotate the order every round, so no variant always runs right after the same one.
+      for (let j = 0; j < servers.length; j++) {
+        const i = (j + round) % servers.length;
+        const result = await load(servers[i]!, options.connections, roundSeconds);
+        samples[i]!.push(result.rate);
+        cpu[i]!.push(result.cpuPerRequest);
+        if (result.problem) notes.push(`${servers[i]!.variant.name}, round ${round + 1}: ${result.problem}`);
+      }
+      process.stdout.write(`  round ${round + 1}/${rounds} done\n`);
+    }
+
+    const afterward: string[] = [];
+    for (const server of servers) {
+      if (server.variant.hit === undefined) continue;
+      const { calls } = await askStats(server);
+      afterward.push(`${server.variant.name} ${calls}`);
+      if (calls !== 1)
+        notes.push(
+          `WARNING: ${server.variant.name} ran its handler ${calls} times: not every request was a hit.`,
+        );
+    }
+    if (afterward.length > 0)
+      notes.push(
+        `Route handler calls after all rounds (1 = the priming miss only): ${afterward.join(', ')}.`,
+      );
+    const cpuList = servers.map((server, i) => `${server.variant.name} ${Math.round(median(cpu[i]!))}`);
+    notes.push(
+      `Server CPU time (user + system) per response, µs, median (steadier than req/s on a busy machine): ${cpuList.join(', ')}.`,
+    );
+    notes.push(
+      `autocannon in the parent process, each server in its own process; ${options.connections} connections, ` +
+        `${options.warmupSeconds} s warm-up, median of ${rounds} interleaved rounds of ${roundSeconds} s; req/s.`,
+    );
+    return {
+      rows: servers.map((server, i) => ({
+        name: server.variant.name,
+        opsPerSec: median(samples[i]!),
+        reference: server.variant.reference === true,
+      })),
+      notes,
+    };
+  } finally {
+    await Promise.all(servers.map((server) => stopServer(server.child)));
+    for (const child of children) if (child.exitCode === null && child.signalCode === null) kill(child);
+  }
+}
+
+function startServer(
+  variant: HttpVariant,
+  env: Readonly<Record<string, string>> = {},
+): Promise<RunningServer> {
+  const profileDir = process.env.BENCH_CPU_PROF;
+  const profile = profileDir
+    ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}/${variant.server}`] // main and loader threads: one file each
+    : [];
+  const child = fork(SERVER_FILE, [variant.server], {
+    cwd: REPO_ROOT,
+    execArgv: ['--import', 'tsx', ...profile],
+    env: { ...process.env, NODE_ENV: 'production', ...env },
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  });
+  children.add(child);
+  child.once('exit', () => children.delete(child));
+  return new Promise((resolve, reject) => {
+    let settled = false;
+    const timer = setTimeout(() => fail(new Error(`${variant.server}: no port after 30 s`)), 30_000);
+    const fail = (error: Error): void => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      if (child.exitCode === null && child.signalCode === null) kill(child);
+      reject(error);
+    };
+    child.on('message', (message: FromServer) => {
+      if (message.type === 'ready' && !settled) {
+        settled = true;
+        clearTimeout(timer);
+        resolve({ variant, child, port: message.port });
+      } else if (message.type === 'failed') fail(new Error(`${variant.server} failed: ${message.message}`));
+    });
+    child.once('exit', (code) => fail(new Error(`${variant.server} exited with ${code} before listening`)));
+  });
+}
+
+async function stopServer(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  if (child.connected) child.send({ type: 'stop' } satisfies ToServer);
+  else kill(child);
+  const timer = setTimeout(() => kill(child), 10_000);
+  await exited;
+  clearTimeout(timer);
+}
+
+function askStats(server: RunningServer): Promise<{ calls: number; cpuMicros: number }> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(
+      () => reject(new Error(`${server.variant.server}: no answer to 'stats'`)),
+      5_000,
+    );
+    const onMessage = (message: FromServer): void => {
+      if (message.type !== 'stats') return;
+      clearTimeout(timer);
+      server.child.off('message', onMessage);
+      resolve({ calls: message.calls, cpuMicros: message.cpuMicros });
+    };
+    server.child.on('message', onMessage);
+    server.child.send({ type: 'stats' } satisfies ToServer);
+  });
+}
+
+interface ProbeResponse {
+  readonly status: number;
+  readonly headers: Record<string, string | string[] | undefined>;
+  readonly body: string;
+}
+
+function get(port: number): Promise<ProbeResponse> {
+  return new Promise((resolve, reject) => {
+    const req = request({ host: '127.0.0.1', port, path: ROUTE, agent: false }, (res) => {
+      let body = '';
+      res.setEncoding('utf8');
+      res.on('data', (chunk: string) => {
+        body += chunk;
+      });
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body }));
+      res.on('error', reject);
+    });
+    req.on('error', reject);
+    req.end();
+  });
+}
+
+/**
+ * Two requests: both must be 200 with the body; for a cached variant the second must be a hit
+ * (its header, and the handler ran once in all). Throws when not, so no figure is reported
+ * for a server that does not do what its row says. Returns what it verified.
+ */
+async function probe(server: RunningServer): Promise<string | undefined> {
+  const { variant, port } = server;
+  const first = await get(port);
+  const second = await get(port);
+  for (const res of [first, second]) {
+    if (res.status !== 200 || res.body !== BODY)
+      throw new Error(`${variant.name}: probe got ${res.status} and a body of ${res.body.length} bytes`);
+  }
+  if (variant.hit === undefined) return undefined;
+  const { calls } = await askStats(server);
+  if (calls !== 1) throw new Error(`${variant.name}: handler ran ${calls} times for 2 probe requests`);
+  if (variant.hit === 'calls') return `${variant.name}: 2nd request served without the handler`;
+  const [header, value] = variant.hit;
+  const seen = second.headers[header.toLowerCase()];
+  if (seen !== value)
+    throw new Error(`${variant.name}: 2nd probe has ${header}: ${String(seen)}, not ${value}`);
+  return `${variant.name}: ${header}: ${value}`;
+}
+
+/** One autocannon run: 2xx responses per second, and the server's CPU time per response. */
+async function load(
+  server: RunningServer,
+  connections: number,
+  seconds: number,
+): Promise<{ rate: number; cpuPerRequest: number; problem?: string }> {
+  const before = await askStats(server);
+  const result = await autocannon({
+    url: `http://127.0.0.1:${server.port}${ROUTE}`,
+    connections,
+    duration: seconds,
+  });
+  const after = await askStats(server);
+  const rate = result['2xx'] / result.duration;
+  const cpuPerRequest = (after.cpuMicros - before.cpuMicros) / Math.max(1, result['2xx']);
+  const problems = [
+    result.errors > 0 ? `${result.errors} errors` : '',
+    result.timeouts > 0 ? `${result.timeouts} timeouts` : '',
+    result.non2xx > 0 ? `${result.non2xx} non-2xx` : '',
+  ].filter(Boolean);
+  return problems.length > 0
+    ? { rate, cpuPerRequest, problem: problems.join(', ') }
+    : { rate, cpuPerRequest };
+}
+
+function median(values: readonly number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+}

@@ -1,0 +1,62 @@
+/**
+ * Express 5 hit path over HTTP: the bare route (the limit), tagcache on memory and on Redis,
+ * apicache on memory and on Redis, and raw node:http as a second reference, every server in
+ * its own process, autocannon in this one. Every variant sends the same ~2 KB JSON body.
+ */
+import { startRedis } from '../../test/support/servers.js';
+import { aheadGoal, ratioGoal } from '../lib/http-goals.js';
+import { type HttpVariant, measureHttp } from '../lib/http-load.js';
+import { report } from '../lib/report.js';
+
+const BARE = 'express bare route (limit)';
+const TAGCACHE_MEMORY = 'tagcache memory';
+const TAGCACHE_SHARED = 'tagcache memory, sharedValues';
+const TAGCACHE_REDIS = 'tagcache redis';
+const APICACHE_MEMORY = 'apicache memory';
+const APICACHE_REDIS = 'apicache redis (ioredis)';
+
+const variants: HttpVariant[] = [
+  { name: BARE, server: 'express-bare', reference: true },
+  { name: TAGCACHE_MEMORY, server: 'express-tagcache-memory', hit: ['X-Cache', 'HIT'] },
+  { name: TAGCACHE_SHARED, server: 'express-tagcache-memory-shared', hit: ['X-Cache', 'HIT'] },
+  { name: TAGCACHE_REDIS, server: 'express-tagcache-redis', hit: ['X-Cache', 'HIT'] },
+  { name: APICACHE_MEMORY, server: 'express-apicache-memory', hit: 'calls' },
+  { name: APICACHE_REDIS, server: 'express-apicache-redis', hit: 'calls' },
+  { name: 'raw node:http (reference)', server: 'node-http' },
+];
+
+async function run(): Promise<void> {
+  const redis = await startRedis();
+  try {
+    const { rows, notes } = await measureHttp(variants, {
+      connections: 50,
+      warmupSeconds: 1.5,
+      roundSeconds: 2,
+      rounds: 5,
+      env: { BENCH_REDIS_URL: `redis://127.0.0.1:${redis.port}` },
+    });
+    report({
+      scenario: 'express',
+      title: 'Express 5 hit path: GET of a ~2 KB JSON body, req/s',
+      rows,
+      notes: [
+        ratioGoal(rows, TAGCACHE_MEMORY, BARE, 0.95),
+        ratioGoal(rows, TAGCACHE_REDIS, BARE, 0.8),
+        aheadGoal(rows, TAGCACHE_MEMORY, APICACHE_MEMORY),
+        aheadGoal(rows, TAGCACHE_REDIS, APICACHE_REDIS),
+        'Cached variants sit on the route (`app.get(path, cache, handler)`); tagcache with one tag (`products`), default CacheService options; servers run with NODE_ENV=production.',
+        'apicache Redis runs on an ioredis client with a `connected` getter mapped to `status === "ready"` (apicache checks that node-redis v3 flag; without it every request is a miss).',
+        '`tagcache memory, sharedValues`: the same with the CacheService option `sharedValues: true` (in-process hits hand out one decoded entry instead of parsing it; the middleware never mutates what it reads).',
+        ...notes,
+      ],
+    });
+  } finally {
+    await redis.stop();
+  }
+}
+
+export default {
+  name: 'express',
+  description: 'Express 5 hit path over HTTP: tagcache vs apicache vs the bare route and raw node:http',
+  run,
+};
