@@ -81,7 +81,7 @@ export class CacheService {
     const tags = core.checkTags(options.tags);
     const ttlMs = options.ttl === undefined ? core.settings.defaultTtlMs : toMilliseconds(options.ttl, 'ttl');
     const graceMs = options.grace === undefined ? 0 : toMilliseconds(options.grace, 'grace', true);
-    const stamps = await core.tags.capture(tags);
+    const stamps = await core.tags.capture(tags, Date.now() - core.settings.clockSkewMs);
     if (!stamps.ok) {
       core.fail(stamps.error, 'set', fullKey);
       return false;

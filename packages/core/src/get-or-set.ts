@@ -158,7 +158,9 @@ async function load<T>(
   lock?: Lock,
 ): Promise<T> {
   const loadStartedAt = Date.now();
-  const captured = await core.tags.capture(request.tags, loadStartedAt);
+  // Versions this load creates are stamped as old as the skew allows: creating a missing version
+  // is no invalidation, and must not stop a concurrent load with run-time tags from storing.
+  const captured = await core.tags.capture(request.tags, loadStartedAt - core.settings.clockSkewMs);
   if (!captured.ok) core.fail(captured.error, 'getOrSet', request.fullKey);
   const background = stale !== undefined && !request.inCaller;
   const context = new Context<T>(request.key, stale?.value, background);

@@ -102,6 +102,15 @@ describe('tag invalidation', () => {
     release();
     expect(await read).toBe('stale-by-now');
     expect(await cache.get('k')).toBeUndefined();
+    // A version merely created (by another load's first use of the tag) is no invalidation.
+    await cache.getOrSet('detail', () => 'd', { tags: ['fresh-tag'] });
+    await cache.getOrSet('list', (ctx) => {
+      ctx.addTags('fresh-tag');
+      return 'l';
+    });
+    expect(await cache.get('list')).toBe('l');
+    await cache.invalidateTags(['fresh-tag']);
+    expect(await cache.get('list')).toBeUndefined();
     // Without a racing invalidation, a run-time tag is stored and works.
     await cache.getOrSet('k2', (ctx) => {
       ctx.addTags('late2');

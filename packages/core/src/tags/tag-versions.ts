@@ -36,7 +36,9 @@ export class TagVersions {
 
   /**
    * The current version of each tag, creating missing ones. Call it before loading the value
-   * that will be stored with these versions.
+   * that will be stored with these versions. `createdAt` is the time stamped on created
+   * versions: callers pass their load's start minus the clock skew, so that creating a missing
+   * version never looks like an invalidation to a load with run-time tags.
    */
   async capture(tags: readonly string[], createdAt = Date.now()): Promise<Result<TagStamp[]>> {
     if (tags.length === 0) return ok([]);
