@@ -27,17 +27,19 @@ export type KoaCacheOptions = CacheResponsesOptions<Context>;
  */
 export function cacheResponses(options: KoaCacheOptions): Middleware {
   const settings = resolveSettings(options);
-  return async function cacheResponses(ctx: Context, next: Next): Promise<void> {
-    const exchange = new KoaExchange(ctx, next);
-    const handled = handleRequest(settings, exchange).then(
-      () => 'handled' as const,
-      (error: unknown) => {
-        if (!exchange.isReleased) throw error;
+  return function cacheResponses(ctx: Context, next: Next): Promise<void> {
+    // Settles when the request is handled, or as soon as a captured response is released to
+    // Koa (a streamed body is still being copied). No promise of its own on a hit.
+    return new Promise<void>((resolve, reject) => {
+      const exchange = new KoaExchange(ctx, next, resolve);
+      handleRequest(settings, exchange).then(resolve, (error: unknown) => {
+        if (!exchange.isReleased) {
+          reject(error);
+          return;
+        }
         settings.logger.error({ err: error, url: ctx.originalUrl }, 'tagcache: response caching failed');
-        return 'handled' as const;
-      },
-    );
-    await Promise.race([handled, exchange.released]);
+      });
+    });
   };
 }
 

@@ -54,14 +54,24 @@ export class ExpressExchange implements Exchange {
     if (reply.replace) for (const name of res.getHeaderNames()) res.removeHeader(name);
     res.statusCode = reply.status;
     for (const [name, value] of reply.headers) res.setHeader(name, value);
+    for (const [name, value] of reply.tagHeaders) res.setHeader(name, value);
+    for (const [name, value] of reply.cacheHeaders) res.setHeader(name, value);
     // After a suppressed response the methods beneath the tee answer (an outer compressor has already ended).
-    const end = (this.#below?.end ?? res.end) as (this: Response, chunk?: Uint8Array) => Response;
-    if (reply.body === undefined) {
+    const end = (this.#below?.end ?? res.end) as (this: Response, chunk?: Uint8Array | string) => Response;
+    const stored = reply.body;
+    if (stored === undefined) {
       end.call(res);
       return;
     }
-    res.setHeader('content-length', reply.body.byteLength);
-    end.call(res, reply.body);
+    // Text goes out as a string: Node writes it with the head in one piece, no Buffer built.
+    const text = stored.text;
+    if (text !== undefined) {
+      res.setHeader('content-length', Buffer.byteLength(text));
+      end.call(res, text);
+      return;
+    }
+    res.setHeader('content-length', stored.body.byteLength);
+    end.call(res, stored.body);
   }
 
   reportError(error: unknown): void {

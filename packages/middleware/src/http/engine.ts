@@ -1,3 +1,4 @@
+import type { GetOrSetOptions } from '@tagcache/core';
 import { finalKey, variantKey } from './cache-key.js';
 import { type Outcome, outcomeHeaders } from './cache-status.js';
 import { isNotModified, notModifiedHeaders } from './conditional.js';
@@ -95,15 +96,13 @@ async function serveHead(
 async function lookup(key: string, plan: LoadPlan): Promise<Found> {
   const { settings } = plan;
   const state: LoadState = { started: false };
-  const grace = Math.max(settings.swrMs, settings.staleIfErrorMs);
   let value: Cached;
   try {
-    value = await settings.cache.getOrSet<Cached>(key, (context) => loadResponse(context, plan, state), {
-      ttl: settings.ttlMs / 1000,
-      tags: plan.tags,
-      ...(grace > 0 ? { grace: grace / 1000 } : {}),
-      refresh: 'caller',
-    });
+    value = await settings.cache.getOrSet<Cached>(
+      key,
+      (context) => loadResponse(context, plan, state),
+      lookupOptions(settings, plan.tags),
+    );
   } catch (error) {
     if (state.started) {
       if (typeof state.outcome === 'object') throw state.outcome.threw;
@@ -127,6 +126,16 @@ async function lookup(key: string, plan: LoadPlan): Promise<Found> {
     : { kind: 'pass', detail: 'collapsed-uncacheable' };
 }
 
+/** `getOrSet` options for these tags; built once while a route's tags stay the same array. */
+function lookupOptions(settings: ResolvedSettings, tags: readonly string[]): GetOrSetOptions {
+  const memo = settings.memo;
+  if (memo.optionTags !== tags) {
+    memo.options = { ...settings.lookupOptions, tags };
+    memo.optionTags = tags;
+  }
+  return memo.options;
+}
+
 function varyMatches(stored: StoredResponse, exchange: Exchange): boolean {
   return stored.vary.length === 0 || varySignature(stored.vary, exchange.request) === stored.varySig;
 }
@@ -148,11 +157,12 @@ function sendStored(
     : { kind: 'hit', ttlMs, ageMs, collapsed: stored.storedAt >= startedAt };
   const notModified = isNotModified(exchange.request.headers, stored);
   const status = notModified ? 304 : stored.status;
-  const headers = [
-    ...(notModified ? notModifiedHeaders(stored.headers) : stored.headers),
-    ...outcomeHeaders(settings, outcome),
-    ...tagHeaderFields(settings, stored.tags),
-  ];
-  const body = notModified || status === 204 ? undefined : stored.body;
-  exchange.send({ status, headers, body, replace: fallback });
+  exchange.send({
+    status,
+    headers: notModified ? notModifiedHeaders(stored.headers) : stored.headers,
+    tagHeaders: tagHeaderFields(settings, stored.tags),
+    cacheHeaders: outcomeHeaders(settings, outcome),
+    body: notModified || status === 204 ? undefined : stored,
+    replace: fallback,
+  });
 }

@@ -2,6 +2,7 @@ import {
   type CacheLogger,
   type CacheService,
   CacheUsageError,
+  type GetOrSetOptions,
   silentLogger,
   toMilliseconds,
 } from '@tagcache/core';
@@ -9,6 +10,7 @@ import { defaultKey } from './cache-key.js';
 import { compileTemplate, templateReadsHeader } from './key-template.js';
 import { type CacheResponsesOptions, DEFAULT_STATUSES, type TagHeaderFormat } from './options.js';
 import type { RequestInfo } from './request-info.js';
+import type { HeaderList } from './stored-response.js';
 
 /** Options validated and compiled once, when the middleware is created. */
 export interface ResolvedSettings {
@@ -30,6 +32,19 @@ export interface ResolvedSettings {
   readonly cacheStatus: string | undefined;
   readonly xCache: boolean;
   readonly logger: CacheLogger;
+  /** `getOrSet` options without the tags, built once. */
+  readonly lookupOptions: { readonly ttl: number; readonly grace?: number; readonly refresh: 'caller' };
+  /** Per-middleware memos of the hit path (see `tag-fields.ts` and `engine.ts`). */
+  readonly memo: HitMemo;
+}
+
+/** What requests reuse: the last clean tag header, and the last `getOrSet` options. */
+export interface HitMemo {
+  tags: readonly string[] | undefined;
+  fields: HeaderList;
+  /** The `getOrSet` options last built, and the tag list they hold. */
+  optionTags: readonly string[] | undefined;
+  options: GetOrSetOptions;
 }
 
 const TAG_HEADERS: Record<string, TagHeaderFormat> = {
@@ -68,17 +83,21 @@ export function resolveSettings<Native>(options: CacheResponsesOptions<Native>):
       throw new CacheUsageError('cacheStatus must be a token such as "tagcache"', 'cacheStatus');
     }
   }
+  const ttlMs = toMilliseconds(options.ttl ?? 60, 'ttl');
+  const swrMs = options.swr === undefined ? 0 : toMilliseconds(options.swr, 'swr', true);
+  const staleIfErrorMs =
+    options.staleIfError === undefined ? 0 : toMilliseconds(options.staleIfError, 'staleIfError', true);
+  const graceMs = Math.max(swrMs, staleIfErrorMs);
   return {
     cache: options.cache,
-    ttlMs: toMilliseconds(options.ttl ?? 60, 'ttl'),
+    ttlMs,
     ttlFromResponse: options.ttlFromResponse === true,
     key: compileKey(keyOption),
     tags: compileTags(options.tags),
     statuses: new Set(options.statuses ?? DEFAULT_STATUSES),
     maxBodySize: positive(options.maxBodySize ?? 1024 * 1024, 'maxBodySize'),
-    swrMs: options.swr === undefined ? 0 : toMilliseconds(options.swr, 'swr', true),
-    staleIfErrorMs:
-      options.staleIfError === undefined ? 0 : toMilliseconds(options.staleIfError, 'staleIfError', true),
+    swrMs,
+    staleIfErrorMs,
     allowAuthorization,
     allowCookies,
     tagHeader,
@@ -88,6 +107,12 @@ export function resolveSettings<Native>(options: CacheResponsesOptions<Native>):
     cacheStatus: options.cacheStatus === false ? undefined : (options.cacheStatus ?? 'tagcache'),
     xCache: options.xCache !== false,
     logger: options.logger ?? silentLogger,
+    lookupOptions: {
+      ttl: ttlMs / 1000,
+      ...(graceMs > 0 ? { grace: graceMs / 1000 } : {}),
+      refresh: 'caller',
+    },
+    memo: { tags: undefined, fields: [], optionTags: undefined, options: {} },
   };
 }
 
@@ -119,6 +144,10 @@ function compileTags<Native>(
       throw new CacheUsageError('every tag must be a non-empty string', 'tags');
     return compileTemplate(tag, 'tags', false);
   });
+  if (tags.every((tag) => !tag.includes('{'))) {
+    const constant: readonly string[] = Object.freeze([...(tags as string[])]);
+    return () => constant;
+  }
   return (request) => compiled.map((template) => template(request));
 }
 

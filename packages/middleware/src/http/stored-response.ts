@@ -21,6 +21,11 @@ export interface StoredResponse {
   readonly headers: HeaderList;
   /** Body bytes exactly as sent (compressed when a compressor ran inside the cache). */
   readonly body: Uint8Array;
+  /**
+   * The body as text when it is valid UTF-8 (set on responses read from the cache): adapters
+   * send it as a string, which skips building a Buffer and lets Node write head and body at once.
+   */
+  readonly text?: string;
   /** The response's `ETag`, or one computed from the body. */
   readonly etag: string;
   /** Epoch ms at which it was stored. */
@@ -73,17 +78,41 @@ export function fromStoredEntry(value: unknown): StoredResponse | undefined {
   const entry = value as Partial<StoredEntry>;
   if (entry.v !== 2 || typeof entry.body !== 'string' || !Array.isArray(entry.headers)) return undefined;
   if (entry.bodyEncoding !== 'utf8' && entry.bodyEncoding !== 'base64') return undefined;
-  return {
-    status: entry.status as number,
-    headers: entry.headers,
-    body: Buffer.from(entry.body, entry.bodyEncoding),
-    etag: entry.etag as string,
-    storedAt: entry.storedAt as number,
-    freshUntil: entry.freshUntil as number,
-    tags: entry.tags as readonly string[],
-    vary: entry.vary as readonly string[],
-    varySig: entry.varySig as string,
-  };
+  // Not memoized per value: a WeakMap entry per hit costs more (in GC) than this wrapper.
+  return new ReadResponse(entry as StoredEntry);
+}
+
+/** A stored response as read: the bytes of a text body are built only if an adapter asks. */
+class ReadResponse implements StoredResponse {
+  readonly status: number;
+  readonly headers: HeaderList;
+  readonly text: string | undefined;
+  readonly etag: string;
+  readonly storedAt: number;
+  readonly freshUntil: number;
+  readonly tags: readonly string[];
+  readonly vary: readonly string[];
+  readonly varySig: string;
+  #body: Uint8Array | undefined;
+  readonly #encoded: string;
+
+  constructor(entry: StoredEntry) {
+    this.status = entry.status;
+    this.headers = entry.headers;
+    this.text = entry.bodyEncoding === 'utf8' ? entry.body : undefined;
+    this.etag = entry.etag;
+    this.storedAt = entry.storedAt;
+    this.freshUntil = entry.freshUntil;
+    this.tags = entry.tags;
+    this.vary = entry.vary;
+    this.varySig = entry.varySig;
+    this.#encoded = entry.body;
+  }
+
+  get body(): Uint8Array {
+    this.#body ??= Buffer.from(this.#encoded, this.text === undefined ? 'base64' : 'utf8');
+    return this.#body;
+  }
 }
 
 /** Hop-by-hop and per-message headers, never stored (RFC 9110 §7.6.1, RFC 9111 §3.1). */

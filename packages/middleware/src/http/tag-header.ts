@@ -16,6 +16,16 @@ export function formatTagHeader(
   limit: number,
   logger: CacheLogger,
 ): string | undefined {
+  return tagHeaderValue(tags, format, limit, logger).value;
+}
+
+/** {@link formatTagHeader}, and whether every tag made it in unchanged (nothing was logged). */
+export function tagHeaderValue(
+  tags: readonly string[],
+  format: TagHeaderFormat,
+  limit: number,
+  logger: CacheLogger,
+): { readonly value: string | undefined; readonly clean: boolean } {
   let value = '';
   const seen = new Set<string>();
   const invalid: string[] = [];
@@ -46,7 +56,7 @@ export function formatTagHeader(
       `tagcache: ${format.name} cut at a tag boundary: ${cut} tag(s) above the ${limit}-byte limit were left out`,
     );
   }
-  return value === '' ? undefined : value;
+  return { value: value === '' ? undefined : value, clean: invalid.length === 0 && cut === 0 };
 }
 
 /** Tags added at run time (`res.locals.cacheTags`, `ctx.state.cacheTags`): a string, an array or a set. */

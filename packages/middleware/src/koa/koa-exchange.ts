@@ -8,29 +8,28 @@ import { prepareBody } from './body.js';
 import { teeStream } from './stream-tee.js';
 
 /**
- * One Koa request as the engine sees it: translation only. `released` resolves when the
+ * One Koa request as the engine sees it: translation only. `onRelease` is called when the
  * handler's own response is ready for Koa to send, so the middleware can return while a
  * streamed body is still being copied.
  */
 export class KoaExchange implements Exchange {
   readonly request: RequestInfo;
   readonly native: Context;
-  readonly released: Promise<'released'>;
   isReleased = false;
   readonly #next: Next;
-  #release!: () => void;
+  readonly #onRelease: () => void;
 
-  constructor(ctx: Context, next: Next) {
+  constructor(ctx: Context, next: Next, onRelease: () => void) {
     this.native = ctx;
     this.#next = next;
+    this.#onRelease = onRelease;
     const params = (ctx as { params?: Record<string, unknown> }).params;
     this.request = requestInfo(ctx.method, ctx.originalUrl, ctx.req.headers, params);
-    this.released = new Promise((resolve) => {
-      this.#release = () => {
-        this.isReleased = true;
-        resolve('released');
-      };
-    });
+  }
+
+  #release(): void {
+    this.isReleased = true;
+    this.#onRelease();
   }
 
   runtimeTags(): readonly string[] {
@@ -77,12 +76,24 @@ export class KoaExchange implements Exchange {
 
   send(reply: Reply): void {
     const ctx = this.native;
-    if (reply.replace) for (const name of ctx.res.getHeaderNames()) ctx.res.removeHeader(name);
+    const res = ctx.res;
+    if (reply.replace) for (const name of res.getHeaderNames()) res.removeHeader(name);
     ctx.status = reply.status;
-    for (const [name, value] of reply.headers) ctx.set(name, value);
-    if (reply.body === undefined) return;
-    const hasType = reply.headers.some(([name]) => name === 'content-type');
-    ctx.body = Buffer.from(reply.body.buffer, reply.body.byteOffset, reply.body.byteLength);
+    let hasType = false;
+    for (const [name, value] of reply.headers) {
+      if (name === 'content-type') hasType = true;
+      res.setHeader(name, value);
+    }
+    for (const [name, value] of reply.tagHeaders) res.setHeader(name, value);
+    for (const [name, value] of reply.cacheHeaders) res.setHeader(name, value);
+    const stored = reply.body;
+    if (stored === undefined) return;
+    // Text as a string, as a bare route would send it: no Buffer built, head and body in one write.
+    const { text } = stored;
+    ctx.body =
+      text !== undefined
+        ? text
+        : Buffer.from(stored.body.buffer, stored.body.byteOffset, stored.body.byteLength);
     if (!hasType) ctx.remove('Content-Type');
   }
 
