@@ -9,6 +9,8 @@ import { varySignature } from './vary.js';
  */
 export function defaultKey(request: RequestInfo): string {
   const method = request.method === 'HEAD' ? 'GET' : escapeKeyPart(request.method);
+  // No query string: skip parsing one (the URL is then the path).
+  if (!request.url.includes('?')) return `${method} ${escapeKeyPart(request.path)}`;
   const pairs: [string, string][] = [];
   for (const [name, value] of request.query) pairs.push([escapeKeyPart(name), escapeKeyPart(value)]);
   if (pairs.length === 0) return `${method} ${escapeKeyPart(request.path)}`;
