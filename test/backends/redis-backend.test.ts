@@ -1,6 +1,7 @@
 import { CacheService, INTERNAL_KEY_PREFIX, RedisBackend } from '@tagcache/core';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { MgetBatcher } from '../../packages/core/src/backends/redis/mget-batcher.js';
 import { CommandCounter } from '../support/command-counter.js';
 import { type RunningServer, startRedis } from '../support/servers.js';
 import { redisUrl } from '../support/test-servers.js';
@@ -135,11 +136,23 @@ describe.skipIf(!url)('RedisBackend round trips (MONITOR on a server of its own)
     await fresh.close();
   });
 
-  it('an untagged entry is one GET', async () => {
+  it('an untagged entry is one MGET of its key alone', async () => {
     await cache.set('plain', 'p', { ttl: 60 });
     await counter.reset();
     expect(await cache.get('plain')).toBe('p');
-    expect(await names()).toEqual(['get']);
+    const { commands } = await counter.settle();
+    expect(commands).toEqual([['mget', 'rt:plain']]);
+  });
+
+  it('concurrent reads share one MGET, shared tag keys asked once', async () => {
+    for (let i = 0; i < 20; i++) await cache.set(`p:${i}`, i, { tags: ['products', `p:${i}`], ttl: 60 });
+    await counter.reset();
+    const values = await Promise.all(Array.from({ length: 20 }, (_, i) => cache.get(`p:${i}`)));
+    expect(values).toEqual(Array.from({ length: 20 }, (_, i) => i));
+    const { commands } = await counter.settle();
+    expect(commands.map((c) => c[0])).toEqual(['mget']);
+    // 20 entries, 20 own tags, 1 shared tag.
+    expect(commands[0]).toHaveLength(1 + 41);
   });
 
   it('an entry rewritten elsewhere with other tags costs one more read, and is checked in full', async () => {
@@ -163,6 +176,34 @@ describe.skipIf(!url)('RedisBackend round trips (MONITOR on a server of its own)
     await counter.reset();
     expect(await cache.get('user:1')).toBeUndefined();
     expect(await names()).toEqual(['mget']);
+  });
+
+  it('a batch past maxKeys is split into several MGETs, each read answered in its order', async () => {
+    const client = new Redis(ownUrl);
+    await client.set('b:1', 'one');
+    const batcher = new MgetBatcher(client, 3);
+    await counter.reset();
+    const reads = await Promise.all([
+      batcher.get(['b:1', 'b:2']),
+      batcher.get(['b:2', 'b:1']),
+      batcher.get(['b:3', 'b:4']),
+      batcher.get(['b:1']),
+    ]);
+    expect(reads.map((r) => r.map((v) => v?.toString() ?? null))).toEqual([
+      ['one', null],
+      [null, 'one'],
+      [null, null],
+      ['one'],
+    ]);
+    const { commands } = await counter.settle();
+    // A read joins a batch while the batch's keys plus all of its own stay within maxKeys.
+    expect(commands).toEqual([
+      ['mget', 'b:1', 'b:2'],
+      ['mget', 'b:2', 'b:1'],
+      ['mget', 'b:3', 'b:4', 'b:1'],
+    ]);
+    client.disconnect();
+    await expect(batcher.get(['b:1'])).rejects.toThrow();
   });
 
   it('getMany is one MGET', async () => {

@@ -4,7 +4,7 @@ import type { TypedEmitter } from './observability/emitter.js';
 import type { CacheStats } from './observability/stats.js';
 import type { Serializer } from './serializers/serializer.js';
 import { SingleFlight } from './stampede/single-flight.js';
-import { TagHints } from './tags/tag-hints.js';
+import { sameNames, TagHints } from './tags/tag-hints.js';
 import { TagVersions } from './tags/tag-versions.js';
 import { type CacheBackend, INTERNAL_KEY_PREFIX, type LockProvider } from './types/backend.js';
 import type { CacheEvents, CacheOperation } from './types/events.js';
@@ -166,7 +166,10 @@ export class CacheCore {
     if (!fresh && (!acceptStale || now >= entry.staleUntil)) return MISS;
 
     if (entry.tags.length > 0) {
-      if (tagVersions === undefined || tagNames !== undefined) {
+      if (tagNames !== undefined && sameNames(entry.tags, tagNames)) {
+        // The hint was right (the usual case): compare here, no second read, no promise.
+        if (!TagVersions.matches(entry.tags, tagVersions!)) return MISS;
+      } else if (tagVersions === undefined || tagNames !== undefined) {
         const verified =
           tagVersions === undefined
             ? await this.tags.verify(entry.tags)

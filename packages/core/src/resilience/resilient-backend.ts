@@ -106,18 +106,41 @@ export class ResilientBackend implements CacheBackend {
     );
   }
 
-  /** Bounds a started call by the timeout and tells the breaker how it went. */
+  /**
+   * Bounds a started call by the timeout and tells the breaker how it went: the call's result
+   * or a `TIMEOUT`, whichever comes first (one promise: this is on the path of every hit).
+   */
   #watch<T>(operation: Promise<Result<T>>, key: string | undefined): Promise<Result<T>> {
-    const watched = withTimeout(operation, this.#timeoutMs, this.name, key, this.#deadlines);
     const breaker = this.#breaker;
-    return breaker === undefined ? watched : watched.then((result) => record(breaker, result));
+    const ms = this.#timeoutMs;
+    const backend = this.name;
+    const deadlines = this.#deadlines;
+    return new Promise((resolve) => {
+      const pending = deadlines.add(() => {
+        breaker?.failure();
+        resolve(err(timeoutError(backend, ms, key)));
+      });
+      const settle = (result: Result<T>): void => {
+        if (pending.settled) return; // timed out already
+        pending.settled = true;
+        if (breaker !== undefined) record(breaker, result);
+        resolve(result);
+      };
+      operation.then(settle, (error: unknown) =>
+        // Backends must not reject; if one does, it is still a value here.
+        settle(err(CacheError.from(error, 'BACKEND', { key, backend }))),
+      );
+    });
   }
 }
 
-function record<T>(breaker: CircuitBreaker, result: Result<T>): Result<T> {
+function record<T>(breaker: CircuitBreaker, result: Result<T>): void {
   if (result.ok || !TRIPPING.has(result.error.code)) breaker.success();
   else breaker.failure();
-  return result;
+}
+
+function timeoutError(backend: string, ms: number, key: string | undefined): CacheError {
+  return new CacheError('TIMEOUT', `backend '${backend}' did not answer within ${ms} ms`, { key, backend });
 }
 
 /**
@@ -150,12 +173,7 @@ export function withTimeout<T>(
   queue?: DeadlineQueue,
 ): Promise<Result<T>> {
   return new Promise((resolve) => {
-    const onTimeout = (): void =>
-      resolve(
-        err(
-          new CacheError('TIMEOUT', `backend '${backend}' did not answer within ${ms} ms`, { key, backend }),
-        ),
-      );
+    const onTimeout = (): void => resolve(err(timeoutError(backend, ms, key)));
     let settle: () => void;
     if (queue) {
       const pending = queue.add(onTimeout);

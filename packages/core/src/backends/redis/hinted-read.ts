@@ -1,14 +1,15 @@
 import type { Cluster } from 'ioredis';
 import type { TaggedRead } from '../../types/backend.js';
+import type { MgetBatcher } from './mget-batcher.js';
 import type { RedisClient } from './redis-client.js';
 
 /**
  * Tagged reads with a tag-name hint (see `CacheBackend.getTagged`): the entry and the hinted
  * tags' versions in one round trip, without Lua.
  *
- * - No hinted tags: a plain `GET`.
- * - Single node: one `MGET entry tag1 tag2 ...` (atomic, and as cheap for the server as a GET;
- *   the Lua script costs it ~10× more).
+ * - Single node: the entry key and the tag keys join the turn's batched `MGET` (see
+ *   `mget-batcher.ts`): atomic, and as cheap for the server as a GET (the Lua script costs it
+ *   ~10× more).
  * - Cluster: the entry and the tag keys live in different slots, so one `GET` per key, all
  *   sent in the same tick: ioredis auto-pipelining sends them to their masters together.
  *
@@ -16,18 +17,16 @@ import type { RedisClient } from './redis-client.js';
  */
 export function hintedRead(
   client: RedisClient,
+  batcher: MgetBatcher | undefined,
   key: string,
   tagKeyPrefix: string,
   hint: readonly string[],
 ): Promise<TaggedRead | undefined> {
-  if (hint.length === 0) {
-    return client.getBuffer(key).then((entry) => (entry === null ? undefined : untagged(entry, hint)));
-  }
-  if (client.isCluster) return clusterHintedRead(client as Cluster, key, tagKeyPrefix, hint);
+  if (batcher === undefined) return clusterHintedRead(client as Cluster, key, tagKeyPrefix, hint);
   const keys: string[] = new Array(hint.length + 1);
   keys[0] = key;
   for (let i = 0; i < hint.length; i++) keys[i + 1] = tagKeyPrefix + hint[i];
-  return client.mgetBuffer(keys).then((reply) => toRead(reply, hint));
+  return batcher.get(keys).then((reply) => toRead(reply, hint));
 }
 
 function clusterHintedRead(
@@ -36,6 +35,7 @@ function clusterHintedRead(
   tagKeyPrefix: string,
   hint: readonly string[],
 ): Promise<TaggedRead | undefined> {
+  if (hint.length === 0) return client.getBuffer(key).then((entry) => toRead([entry], hint));
   const reads: Promise<Buffer | null>[] = new Array(hint.length + 1);
   reads[0] = client.getBuffer(key);
   for (let i = 0; i < hint.length; i++) reads[i + 1] = client.getBuffer(tagKeyPrefix + hint[i]);
@@ -44,14 +44,11 @@ function clusterHintedRead(
 
 const NO_VERSIONS: readonly (Uint8Array | undefined)[] = [];
 
-function untagged(entry: Buffer, hint: readonly string[]): TaggedRead {
-  return { entry, tagVersions: NO_VERSIONS, tagNames: hint };
-}
-
 /** `[entry, version...]` → a read, or `undefined` when the entry is missing. */
 function toRead(reply: readonly (Buffer | null)[], hint: readonly string[]): TaggedRead | undefined {
   const entry = reply[0];
   if (entry === null || entry === undefined) return undefined;
+  if (hint.length === 0) return { entry, tagVersions: NO_VERSIONS, tagNames: hint };
   const tagVersions: (Uint8Array | undefined)[] = new Array(hint.length);
   for (let i = 0; i < hint.length; i++) tagVersions[i] = reply[i + 1] ?? undefined;
   return { entry, tagVersions, tagNames: hint };

@@ -13,6 +13,7 @@ import type {
 import { clusterGetMany, clusterGetTagged, deleteMatching, scanTargets } from './cluster.js';
 import { hintedRead } from './hinted-read.js';
 import { GET_TAGGED_SCRIPT, INCR_SCRIPT, LuaScript } from './lua-scripts.js';
+import { MgetBatcher } from './mget-batcher.js';
 import { createRedisClient, type RedisClient, type RedisConnectionOptions } from './redis-client.js';
 import { toRedisError } from './redis-errors.js';
 import { type RedisLockOptions, RedisLockProvider } from './redis-lock.js';
@@ -37,13 +38,14 @@ const incrScript = new LuaScript(INCR_SCRIPT);
  * Redis (single node or Cluster) through ioredis.
  *
  * - A tagged read with a tag-name hint (the service keeps the names it last saw per key) is
- *   one round trip without Lua: `GET` for an untagged entry, `MGET entry tags...` on a single
+ *   one round trip without Lua: the entry and tag keys in the turn's batched MGET on a single
  *   node, per-slot `GET`s sent together on a cluster (see `hinted-read.ts`).
  * - Without a hint, a tagged read is one round trip on a single node (a Lua script reads the
  *   entry header's tag names and MGETs their versions); on a cluster the tag keys live in other
  *   slots, so they are read per slot after the entry (two round trips, see `cluster.ts`).
  * - Clients the backend creates auto-pipeline: commands of one tick share one write.
- * - `getMany` is one MGET (per-key GETs, auto-pipelined per master, on a cluster).
+ * - On a single node, the `get`s, `getMany`s and hinted reads of one event-loop turn share one
+ *   MGET (see `mget-batcher.ts`); on a cluster, per-key GETs, auto-pipelined per master.
  * - `deletePattern` is SCAN MATCH + UNLINK in batches on every master, never KEYS, and never
  *   touches the service's `__tc:` keys.
  * - Clients the backend creates fail fast while disconnected and reconnect by themselves.
@@ -71,6 +73,7 @@ export class RedisBackend implements CacheBackend {
   readonly #scanCount: number;
   #client: RedisClient | undefined;
   #connecting: Promise<RedisClient> | undefined;
+  #mget: { readonly client: RedisClient; readonly batcher: MgetBatcher } | undefined;
 
   constructor(options: RedisBackendOptions = {}) {
     if (options === null || typeof options !== 'object') {
@@ -109,16 +112,21 @@ export class RedisBackend implements CacheBackend {
   }
 
   get(key: string): Promise<Result<Uint8Array | undefined>> {
-    return this.#run(key, (client) => client.getBuffer(key).then(orUndefined));
+    return this.#run(key, (client) => {
+      const batcher = this.#batcher(client);
+      return batcher === undefined
+        ? client.getBuffer(key).then(orUndefined)
+        : batcher.get([key]).then(firstOrUndefined);
+    });
   }
 
   getMany(keys: readonly string[]): Promise<Result<(Uint8Array | undefined)[]>> {
     if (keys.length === 0) return Promise.resolve(ok([]));
     return this.#run(keys[0], async (client) => {
-      const values = client.isCluster
-        ? await clusterGetMany(client as Cluster, keys)
-        : await client.mgetBuffer(...keys);
-      return values.map((value) => value ?? undefined);
+      const batcher = this.#batcher(client);
+      const values =
+        batcher === undefined ? await clusterGetMany(client as Cluster, keys) : await batcher.get(keys);
+      return values.map(orUndefined);
     });
   }
 
@@ -127,9 +135,17 @@ export class RedisBackend implements CacheBackend {
     tagKeyPrefix: string,
     tagHint?: readonly string[],
   ): Promise<Result<TaggedRead | undefined>> {
+    const client = this.#client;
+    if (tagHint !== undefined && client !== undefined && !client.isCluster) {
+      // The hot path (a hit on a single node): straight into the turn's MGET, one promise layer.
+      return hintedRead(client, this.#batcher(client), key, tagKeyPrefix, tagHint).then(
+        ok,
+        (error: unknown) => err(toRedisError(error, key)),
+      );
+    }
     return this.#run(key, (client) =>
       tagHint !== undefined
-        ? hintedRead(client, key, tagKeyPrefix, tagHint)
+        ? hintedRead(client, this.#batcher(client), key, tagKeyPrefix, tagHint)
         : client.isCluster
           ? clusterGetTagged(client as Cluster, key, tagKeyPrefix)
           : getTaggedScript.run(client, key, tagKeyPrefix).then(toTaggedRead),
@@ -213,6 +229,13 @@ export class RedisBackend implements CacheBackend {
     return OK_VOID;
   }
 
+  /** The batcher of single-node reads (`undefined` on a cluster: keys live on several nodes). */
+  #batcher(client: RedisClient): MgetBatcher | undefined {
+    if (client.isCluster) return undefined;
+    if (this.#mget?.client !== client) this.#mget = { client, batcher: new MgetBatcher(client as Redis) };
+    return this.#mget.batcher;
+  }
+
   #ready(): Promise<RedisClient> {
     if (this.#client !== undefined) return Promise.resolve(this.#client);
     return this.#connecting ?? Promise.reject(new CacheError('CONNECTION', 'no Redis client'));
@@ -255,6 +278,10 @@ function toTaggedRead(reply: unknown): TaggedRead | undefined {
 
 function orUndefined(value: Buffer | null): Buffer | undefined {
   return value ?? undefined;
+}
+
+function firstOrUndefined(values: readonly (Buffer | null)[]): Buffer | undefined {
+  return values[0] ?? undefined;
 }
 
 function toBuffer(value: Uint8Array): Buffer {
