@@ -2,6 +2,7 @@ import { performance } from 'node:perf_hooks';
 import { CacheError, CacheUsageError } from '../../errors.js';
 import { err, OK_VOID, ok, type Result } from '../../result.js';
 import type { BackendCapabilities, BackendHealth, CacheBackend, TaggedRead } from '../../types/backend.js';
+import { ClientSlot, toBuffer } from '../client-slot.js';
 import { createMemjsClient, type MemjsClient, toMemcachedError } from './memcached-client.js';
 import { memcachedExpiry, memcachedKey } from './memcached-keys.js';
 import { memcachedGetTagged } from './memcached-tagged.js';
@@ -48,10 +49,8 @@ export class MemcachedBackend implements CacheBackend {
   readonly name = 'memcached';
   readonly capabilities: BackendCapabilities;
   readonly #maxItemSize: number;
-  readonly #owned: boolean;
   readonly #serverCount: number;
-  #client: MemjsClient | undefined;
-  #connecting: Promise<MemjsClient> | undefined;
+  readonly #slot: ClientSlot<MemjsClient>;
   readonly #writes = new WriteBatching();
 
   constructor(options: MemcachedBackendOptions = {}) {
@@ -68,35 +67,29 @@ export class MemcachedBackend implements CacheBackend {
       maxValueSize: this.#maxItemSize - ITEM_OVERHEAD - 250,
     };
     if (options.client !== undefined) {
-      this.#client = options.client;
-      this.#owned = false;
+      this.#slot = new ClientSlot({ client: options.client }, this.name, toMemcachedError);
       this.#serverCount = options.client.servers.length;
       return;
     }
     const servers = normalizeServers(options.servers ?? '127.0.0.1:11211');
     this.#serverCount = servers.split(',').length;
-    this.#owned = true;
-    const connecting = createMemjsClient({
+    const connect = createMemjsClient({
       servers,
       timeoutMs: options.timeoutMs ?? 500,
       retries: options.retries ?? 0,
-    }).then((client) => {
-      this.#client = client;
-      return client;
     });
-    connecting.catch(() => {}); // reported by the first operation
-    this.#connecting = connecting;
+    this.#slot = new ClientSlot({ connect }, this.name, toMemcachedError);
   }
 
   get(key: string): Promise<Result<Uint8Array | undefined>> {
-    return this.#run(key, (client) => client.get(memcachedKey(key)).then(replyValue));
+    return this.#slot.run(key, (client) => client.get(memcachedKey(key)).then(replyValue));
   }
 
   getMany(keys: readonly string[]): Promise<Result<(Uint8Array | undefined)[]>> {
     if (keys.length === 0) return Promise.resolve(ok([]));
     // memjs has no multi-get; its requests to one server share one socket, so these are
     // written back to back without waiting for each other.
-    return this.#run(keys[0], (client) =>
+    return this.#slot.run(keys[0], (client) =>
       Promise.all(keys.map((key) => client.get(memcachedKey(key)).then(replyValue))),
     );
   }
@@ -107,7 +100,7 @@ export class MemcachedBackend implements CacheBackend {
     tagKeyPrefix: string,
     tagHint?: readonly string[],
   ): Promise<Result<TaggedRead | undefined>> {
-    const client = this.#client;
+    const client = this.#slot.current;
     if (client !== undefined) {
       // The hot path (a hit): one promise layer over memjs's, the turn's requests in one write.
       this.#writes.cork(client);
@@ -119,27 +112,29 @@ export class MemcachedBackend implements CacheBackend {
         return Promise.resolve(err(toMemcachedError(error, key)));
       }
     }
-    return this.#run(key, (client) => memcachedGetTagged(client, key, tagKeyPrefix, tagHint));
+    return this.#slot.run(key, (client) => memcachedGetTagged(client, key, tagKeyPrefix, tagHint));
   }
 
   set(key: string, value: Uint8Array, ttlMs?: number): Promise<Result<void>> {
     const tooLarge = this.#checkSize(key, value);
     if (tooLarge) return Promise.resolve(tooLarge);
-    return this.#run(key, async (client) => {
-      await client.set(memcachedKey(key), toBuffer(value), { expires: memcachedExpiry(ttlMs) });
-    }).then((result) => (result.ok ? OK_VOID : result));
+    return this.#slot
+      .run(key, async (client) => {
+        await client.set(memcachedKey(key), toBuffer(value), { expires: memcachedExpiry(ttlMs) });
+      })
+      .then((result) => (result.ok ? OK_VOID : result));
   }
 
   add(key: string, value: Uint8Array, ttlMs?: number): Promise<Result<boolean>> {
     const tooLarge = this.#checkSize(key, value);
     if (tooLarge) return Promise.resolve(tooLarge);
-    return this.#run(key, (client) =>
+    return this.#slot.run(key, (client) =>
       client.add(memcachedKey(key), toBuffer(value), { expires: memcachedExpiry(ttlMs) }),
     );
   }
 
   delete(key: string): Promise<Result<boolean>> {
-    return this.#run(key, (client) => client.delete(memcachedKey(key)));
+    return this.#slot.run(key, (client) => client.delete(memcachedKey(key)));
   }
 
   async deletePattern(pattern: string): Promise<Result<number>> {
@@ -164,7 +159,7 @@ export class MemcachedBackend implements CacheBackend {
         ),
       );
     }
-    return this.#run(key, async (client) => {
+    return this.#slot.run(key, async (client) => {
       const options = { initial: Math.max(0, by), expires: memcachedExpiry(ttlMs) };
       const reply =
         by >= 0
@@ -177,7 +172,7 @@ export class MemcachedBackend implements CacheBackend {
 
   /** Asks every server for its stats; the latency is the slowest server's answer. */
   health(): Promise<Result<BackendHealth>> {
-    return this.#run(undefined, async (client) => {
+    return this.#slot.run(undefined, async (client) => {
       const started = performance.now();
       const versions = await new Promise<string[]>((resolve, reject) => {
         const answers: string[] = [];
@@ -193,11 +188,7 @@ export class MemcachedBackend implements CacheBackend {
   }
 
   async close(): Promise<Result<void>> {
-    if (!this.#owned) return OK_VOID;
-    const client = this.#client ?? (await this.#connecting?.catch(() => undefined));
-    this.#client = undefined;
-    this.#connecting = Promise.reject(new CacheError('CONNECTION', 'backend closed', { backend: this.name }));
-    this.#connecting.catch(() => {});
+    const client = await this.#slot.release();
     client?.close();
     return OK_VOID;
   }
@@ -212,29 +203,6 @@ export class MemcachedBackend implements CacheBackend {
         { key, backend: this.name },
       ),
     );
-  }
-
-  #ready(): Promise<MemjsClient> {
-    if (this.#client !== undefined) return Promise.resolve(this.#client);
-    return this.#connecting ?? Promise.reject(new CacheError('CONNECTION', 'no memcached client'));
-  }
-
-  /** Runs `operation` and wraps its outcome as a Result (promise chaining: the hot path). */
-  #run<T>(key: string | undefined, operation: (client: MemjsClient) => Promise<T>): Promise<Result<T>> {
-    const client = this.#client;
-    if (client === undefined) {
-      return this.#ready().then(
-        () => this.#run(key, operation),
-        (error: unknown) => err(toMemcachedError(error, key)),
-      );
-    }
-    let pending: Promise<T>;
-    try {
-      pending = operation(client);
-    } catch (error) {
-      return Promise.resolve(err(toMemcachedError(error, key)));
-    }
-    return pending.then(ok, (error: unknown) => err(toMemcachedError(error, key)));
   }
 }
 
@@ -251,8 +219,4 @@ function normalizeServers(servers: string | readonly string[]): string {
 
 function replyValue(reply: { value: Buffer | null }): Buffer | undefined {
   return reply.value ?? undefined;
-}
-
-function toBuffer(value: Uint8Array): Buffer {
-  return Buffer.isBuffer(value) ? value : Buffer.from(value.buffer, value.byteOffset, value.byteLength);
 }

@@ -10,6 +10,7 @@ import type {
   LockProvider,
   TaggedRead,
 } from '../../types/backend.js';
+import { ClientSlot, toBuffer } from '../client-slot.js';
 import { clusterGetMany, clusterGetTagged, deleteMatching, scanTargets } from './cluster.js';
 import { hintedRead } from './hinted-read.js';
 import { GET_TAGGED_SCRIPT, INCR_SCRIPT, LuaScript } from './lua-scripts.js';
@@ -69,10 +70,8 @@ export class RedisBackend implements CacheBackend {
   };
   readonly locks: LockProvider;
   readonly #lockProvider: RedisLockProvider;
-  readonly #owned: boolean;
   readonly #scanCount: number;
-  #client: RedisClient | undefined;
-  #connecting: Promise<RedisClient> | undefined;
+  readonly #slot: ClientSlot<RedisClient>;
   #mget: { readonly client: RedisClient; readonly batcher: MgetBatcher } | undefined;
 
   constructor(options: RedisBackendOptions = {}) {
@@ -83,36 +82,33 @@ export class RedisBackend implements CacheBackend {
     if (!Number.isInteger(this.#scanCount) || this.#scanCount <= 0) {
       throw new CacheUsageError('expected a positive integer', 'RedisBackend.scanCount');
     }
-    if (options.client !== undefined) {
-      this.#client = options.client;
-      this.#owned = false;
-    } else {
-      this.#owned = true;
-      const connecting = createRedisClient(options).then((client) => {
+    const connect = (): Promise<RedisClient> =>
+      createRedisClient(options).then((client) => {
         // Without a listener, ioredis prints every failed reconnection; failures reach callers as Results.
         client.on('error', () => {});
-        this.#client = client;
         return client;
       });
-      connecting.catch(() => {}); // reported by the first operation
-      this.#connecting = connecting;
-    }
-    this.#lockProvider = new RedisLockProvider(() => this.#ready(), options.lock);
+    this.#slot = new ClientSlot(
+      options.client !== undefined ? { client: options.client } : { connect: connect() },
+      this.name,
+      toRedisError,
+    );
+    this.#lockProvider = new RedisLockProvider(() => this.#slot.ready(), options.lock);
     this.locks = this.#lockProvider;
   }
 
   /** The ioredis client, once connected (for diagnostics and tests). */
   get client(): RedisClient | undefined {
-    return this.#client;
+    return this.#slot.current;
   }
 
   /** Whether the backend talks to a Redis Cluster. */
   get isCluster(): boolean {
-    return this.#client?.isCluster === true;
+    return this.#slot.current?.isCluster === true;
   }
 
   get(key: string): Promise<Result<Uint8Array | undefined>> {
-    return this.#run(key, (client) => {
+    return this.#slot.run(key, (client) => {
       const batcher = this.#batcher(client);
       return batcher === undefined
         ? client.getBuffer(key).then(orUndefined)
@@ -122,7 +118,7 @@ export class RedisBackend implements CacheBackend {
 
   getMany(keys: readonly string[]): Promise<Result<(Uint8Array | undefined)[]>> {
     if (keys.length === 0) return Promise.resolve(ok([]));
-    return this.#run(keys[0], async (client) => {
+    return this.#slot.run(keys[0], async (client) => {
       const batcher = this.#batcher(client);
       const values =
         batcher === undefined ? await clusterGetMany(client as Cluster, keys) : await batcher.get(keys);
@@ -135,7 +131,7 @@ export class RedisBackend implements CacheBackend {
     tagKeyPrefix: string,
     tagHint?: readonly string[],
   ): Promise<Result<TaggedRead | undefined>> {
-    const client = this.#client;
+    const client = this.#slot.current;
     if (tagHint !== undefined && client !== undefined && !client.isCluster) {
       // The hot path (a hit on a single node): straight into the turn's MGET, one promise layer.
       return hintedRead(client, this.#batcher(client), key, tagKeyPrefix, tagHint).then(
@@ -143,7 +139,7 @@ export class RedisBackend implements CacheBackend {
         (error: unknown) => err(toRedisError(error, key)),
       );
     }
-    return this.#run(key, (client) =>
+    return this.#slot.run(key, (client) =>
       tagHint !== undefined
         ? hintedRead(client, this.#batcher(client), key, tagKeyPrefix, tagHint)
         : client.isCluster
@@ -153,16 +149,18 @@ export class RedisBackend implements CacheBackend {
   }
 
   set(key: string, value: Uint8Array, ttlMs?: number): Promise<Result<void>> {
-    return this.#run(key, async (client) => {
-      const ttl = pxTtl(ttlMs);
-      if (ttl === undefined) await client.set(key, toBuffer(value));
-      else await client.set(key, toBuffer(value), 'PX', ttl);
-      return undefined;
-    }).then((result) => (result.ok ? OK_VOID : result));
+    return this.#slot
+      .run(key, async (client) => {
+        const ttl = pxTtl(ttlMs);
+        if (ttl === undefined) await client.set(key, toBuffer(value));
+        else await client.set(key, toBuffer(value), 'PX', ttl);
+        return undefined;
+      })
+      .then((result) => (result.ok ? OK_VOID : result));
   }
 
   add(key: string, value: Uint8Array, ttlMs?: number): Promise<Result<boolean>> {
-    return this.#run(key, async (client) => {
+    return this.#slot.run(key, async (client) => {
       const ttl = pxTtl(ttlMs);
       const reply =
         ttl === undefined
@@ -173,11 +171,11 @@ export class RedisBackend implements CacheBackend {
   }
 
   delete(key: string): Promise<Result<boolean>> {
-    return this.#run(key, async (client) => (await client.unlink(key)) > 0);
+    return this.#slot.run(key, async (client) => (await client.unlink(key)) > 0);
   }
 
   deletePattern(pattern: string): Promise<Result<number>> {
-    return this.#run(pattern, async (client) => {
+    return this.#slot.run(pattern, async (client) => {
       const match = globToRedisPattern(pattern);
       const counts = await Promise.all(
         scanTargets(client).map((node) => deleteMatching(node, match, this.#scanCount, client.isCluster)),
@@ -194,14 +192,14 @@ export class RedisBackend implements CacheBackend {
         ),
       );
     }
-    return this.#run(key, async (client) => {
+    return this.#slot.run(key, async (client) => {
       const ttl = pxTtl(ttlMs);
       return Number(await incrScript.run(client, key, by, ttl === undefined ? '' : ttl));
     });
   }
 
   async health(): Promise<Result<BackendHealth>> {
-    return this.#run(undefined, async (client) => {
+    return this.#slot.run(undefined, async (client) => {
       const started = performance.now();
       await client.ping();
       const latencyMs = performance.now() - started;
@@ -214,11 +212,7 @@ export class RedisBackend implements CacheBackend {
 
   async close(): Promise<Result<void>> {
     await this.#lockProvider.close();
-    if (!this.#owned) return OK_VOID;
-    const client = this.#client ?? (await this.#connecting?.catch(() => undefined));
-    this.#client = undefined;
-    this.#connecting = Promise.reject(new CacheError('CONNECTION', 'backend closed', { backend: this.name }));
-    this.#connecting.catch(() => {});
+    const client = await this.#slot.release();
     if (client === undefined) return OK_VOID;
     try {
       if (client.status === 'ready') await client.quit();
@@ -234,32 +228,6 @@ export class RedisBackend implements CacheBackend {
     if (client.isCluster) return undefined;
     if (this.#mget?.client !== client) this.#mget = { client, batcher: new MgetBatcher(client as Redis) };
     return this.#mget.batcher;
-  }
-
-  #ready(): Promise<RedisClient> {
-    if (this.#client !== undefined) return Promise.resolve(this.#client);
-    return this.#connecting ?? Promise.reject(new CacheError('CONNECTION', 'no Redis client'));
-  }
-
-  /**
-   * Runs `operation` and wraps its outcome as a Result. Plain promise chaining rather than
-   * `async`/`await`: on the hot path (a cache hit) every promise layer counts.
-   */
-  #run<T>(key: string | undefined, operation: (client: RedisClient) => Promise<T>): Promise<Result<T>> {
-    const client = this.#client;
-    if (client === undefined) {
-      return this.#ready().then(
-        () => this.#run(key, operation),
-        (error: unknown) => err(toRedisError(error, key)),
-      );
-    }
-    let pending: Promise<T>;
-    try {
-      pending = operation(client);
-    } catch (error) {
-      return Promise.resolve(err(toRedisError(error, key)));
-    }
-    return pending.then(ok, (error: unknown) => err(toRedisError(error, key)));
   }
 }
 
@@ -282,8 +250,4 @@ function orUndefined(value: Buffer | null): Buffer | undefined {
 
 function firstOrUndefined(values: readonly (Buffer | null)[]): Buffer | undefined {
   return values[0] ?? undefined;
-}
-
-function toBuffer(value: Uint8Array): Buffer {
-  return Buffer.isBuffer(value) ? value : Buffer.from(value.buffer, value.byteOffset, value.byteLength);
 }
