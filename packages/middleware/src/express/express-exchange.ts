@@ -63,15 +63,9 @@ export class ExpressExchange implements Exchange {
       end.call(res);
       return;
     }
-    // Text goes out as a string: Node writes it with the head in one piece, no Buffer built.
-    const text = stored.text;
-    if (text !== undefined) {
-      res.setHeader('content-length', Buffer.byteLength(text));
-      end.call(res, text);
-      return;
-    }
-    res.setHeader('content-length', stored.body.byteLength);
-    end.call(res, stored.body);
+    const bytes = stored.body;
+    res.setHeader('content-length', bytes.byteLength);
+    end.call(res, bytes);
   }
 
   reportError(error: unknown): void {

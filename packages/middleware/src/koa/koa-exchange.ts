@@ -88,12 +88,9 @@ export class KoaExchange implements Exchange {
     for (const [name, value] of reply.cacheHeaders) res.setHeader(name, value);
     const stored = reply.body;
     if (stored === undefined) return;
-    // Text as a string, as a bare route would send it: no Buffer built, head and body in one write.
-    const { text } = stored;
-    ctx.body =
-      text !== undefined
-        ? text
-        : Buffer.from(stored.body.buffer, stored.body.byteOffset, stored.body.byteLength);
+    // Bytes, not text: Node writes a Buffer next to the head (writev) without re-encoding it.
+    const bytes = stored.body;
+    ctx.body = Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
     if (!hasType) ctx.remove('Content-Type');
   }
 
