@@ -22,8 +22,8 @@ export interface StoredResponse {
   /** Body bytes exactly as sent (compressed when a compressor ran inside the cache). */
   readonly body: Uint8Array;
   /**
-   * The body as text when it is valid UTF-8 (set on responses read from the cache): adapters
-   * send it as a string, which skips building a Buffer and lets Node write head and body at once.
+   * The body as text when it is valid UTF-8 (set on responses read from the cache, whose
+   * `body` bytes are only built from it when first asked for).
    */
   readonly text?: string;
   /** The response's `ETag`, or one computed from the body. */
