@@ -14,7 +14,13 @@ import { varySignature } from './vary.js';
 type Found =
   | { readonly kind: 'done' }
   | { readonly kind: 'pass'; readonly detail: string }
-  | { readonly kind: 'stored'; readonly stored: StoredResponse; readonly fallback: boolean };
+  | {
+      readonly kind: 'stored';
+      readonly stored: StoredResponse;
+      readonly fallback: boolean;
+      /** Shared from a concurrent request's load rather than read from the cache. */
+      readonly collapsed: boolean;
+    };
 
 /**
  * Answers one request: from the cache, or by running the handler once for every concurrent
@@ -23,7 +29,6 @@ type Found =
  * anything was sent. A failing cache never surfaces: the request is served uncached.
  */
 export async function handleRequest(settings: ResolvedSettings, exchange: Exchange): Promise<void> {
-  const startedAt = Date.now();
   const request = exchange.request;
   const bypass = bypassReason(request, settings);
   if (bypass !== undefined) {
@@ -63,7 +68,7 @@ export async function handleRequest(settings: ResolvedSettings, exchange: Exchan
     const headers = outcomeHeaders(settings, { kind: 'miss', fwd: 'uri-miss', detail: found.detail });
     return exchange.passThrough([...headers, ...tagHeaderFields(settings, tags)]);
   }
-  sendStored(settings, exchange, found.stored, startedAt, found.fallback);
+  sendStored(settings, exchange, found.stored, found.fallback, found.collapsed);
 }
 
 /** HEAD is answered from GET's entry and never stored (its response has no body). */
@@ -89,7 +94,7 @@ async function serveHead(
     const headers = outcomeHeaders(settings, { kind: 'miss', fwd: 'uri-miss', detail: 'head' });
     return exchange.passThrough([...headers, ...tagHeaderFields(settings, tags)]);
   }
-  sendStored(settings, exchange, stored, Date.now(), false);
+  sendStored(settings, exchange, stored, false, false);
 }
 
 /** `getOrSet` on one key, the handler as loader; turns every outcome into a {@link Found}. */
@@ -117,12 +122,14 @@ async function lookup(key: string, plan: LoadPlan): Promise<Found> {
   if (state.started) {
     if (typeof state.outcome === 'object') throw state.outcome.threw;
     const stale = state.outcome === 'fallback' ? fromStoredEntry(value) : undefined;
-    return stale === undefined ? { kind: 'done' } : { kind: 'stored', stored: stale, fallback: true };
+    return stale === undefined
+      ? { kind: 'done' }
+      : { kind: 'stored', stored: stale, fallback: true, collapsed: false };
   }
   // Another request's handler ran: share its response only if it was storable.
   const stored = fromStoredEntry(value);
   return stored !== undefined
-    ? { kind: 'stored', stored, fallback: false }
+    ? { kind: 'stored', stored, fallback: false, collapsed: settings.memo.loaded.has(value as object) }
     : { kind: 'pass', detail: 'collapsed-uncacheable' };
 }
 
@@ -145,8 +152,8 @@ function sendStored(
   settings: ResolvedSettings,
   exchange: Exchange,
   stored: StoredResponse,
-  startedAt: number,
   fallback: boolean,
+  collapsed: boolean,
 ): void {
   const now = Date.now();
   const ttlMs = stored.freshUntil - now;
@@ -154,7 +161,7 @@ function sendStored(
   const stale = fallback || (ttlMs <= 0 && Math.max(settings.swrMs, settings.staleIfErrorMs) > 0);
   const outcome: Outcome = stale
     ? { kind: 'stale', ttlMs, ageMs, detail: fallback ? 'stale-if-error' : 'stale-while-revalidate' }
-    : { kind: 'hit', ttlMs, ageMs, collapsed: stored.storedAt >= startedAt };
+    : { kind: 'hit', ttlMs, ageMs, collapsed };
   const notModified = isNotModified(exchange.request.headers, stored);
   const status = notModified ? 304 : stored.status;
   exchange.send({

@@ -105,7 +105,9 @@ export async function loadResponse(
   if (runtimeTags.length > 0) context.addTags(...runtimeTags);
   if (stored.freshUntil - stored.storedAt !== settings.ttlMs)
     context.setTtl((stored.freshUntil - stored.storedAt) / 1000);
-  return toStoredEntry(stored);
+  const entry = toStoredEntry(stored);
+  settings.memo.loaded.add(entry);
+  return entry;
 }
 
 /** The response to store, or why it may not be. */

@@ -45,6 +45,11 @@ export interface HitMemo {
   /** The `getOrSet` options last built, and the tag list they hold. */
   optionTags: readonly string[] | undefined;
   options: GetOrSetOptions;
+  /**
+   * Entries this middleware's handlers just produced. A request handed one of them by
+   * `getOrSet` waited on another request's load (`collapsed`), rather than reading the cache.
+   */
+  readonly loaded: WeakSet<object>;
 }
 
 const TAG_HEADERS: Record<string, TagHeaderFormat> = {
@@ -112,7 +117,7 @@ export function resolveSettings<Native>(options: CacheResponsesOptions<Native>):
       ...(graceMs > 0 ? { grace: graceMs / 1000 } : {}),
       refresh: 'caller',
     },
-    memo: { tags: undefined, fields: [], optionTags: undefined, options: {} },
+    memo: { tags: undefined, fields: [], optionTags: undefined, options: {}, loaded: new WeakSet() },
   };
 }
 
