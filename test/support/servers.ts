@@ -112,22 +112,15 @@ function stopper(child: ChildProcess, dir: string | undefined): () => Promise<vo
   };
 }
 
-/** Starts `redis-server` without persistence on `port` (a free one by default). */
-export async function startRedis(port?: number): Promise<RunningServer> {
+/**
+ * Starts `redis-server` without persistence on `port` (a free one by default), with
+ * `extraArgs` (e.g. cluster mode), in a temporary directory removed on `stop`.
+ */
+export async function startRedis(port?: number, extraArgs: string[] = []): Promise<RunningServer> {
   const chosen = port ?? (await freePort());
   const dir = mkdtempSync(join(tmpdir(), 'tagcache-redis-'));
-  const child = launch('redis-server', [
-    '--port',
-    String(chosen),
-    '--bind',
-    '127.0.0.1',
-    '--save',
-    '',
-    '--appendonly',
-    'no',
-    '--dir',
-    dir,
-  ]);
+  const args = ['--port', String(chosen), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'];
+  const child = launch('redis-server', [...args, '--dir', dir, ...extraArgs]);
   const stop = stopper(child, dir);
   try {
     await waitUntil(`redis-server on ${chosen}`, async () =>
@@ -149,27 +142,8 @@ export async function startRedisCluster(masters = 3): Promise<{ nodes: string[];
   try {
     for (let i = 0; i < masters; i++) {
       const port = await freePort(10_000); // the cluster bus listens on port + 10000
-      const dir = mkdtempSync(join(tmpdir(), 'tagcache-cluster-'));
-      const child = launch('redis-server', [
-        '--port',
-        String(port),
-        '--bind',
-        '127.0.0.1',
-        '--save',
-        '',
-        '--appendonly',
-        'no',
-        '--dir',
-        dir,
-        '--cluster-enabled',
-        'yes',
-        '--cluster-config-file',
-        `nodes-${port}.conf`,
-        '--cluster-node-timeout',
-        '5000',
-      ]);
-      servers.push({ pid: child.pid!, port, stop: stopper(child, dir) });
-      await waitUntil(`cluster node ${port}`, async () => (await ask(port, 'PING\r\n')).startsWith('+PONG'));
+      const clusterArgs = ['--cluster-enabled', 'yes', '--cluster-config-file', `nodes-${port}.conf`];
+      servers.push(await startRedis(port, [...clusterArgs, '--cluster-node-timeout', '5000']));
     }
     const nodes = servers.map((s) => `127.0.0.1:${s.port}`);
     await new Promise<void>((resolve, reject) =>
