@@ -3,10 +3,9 @@
  * apicache on memory and on Redis, and raw node:http as a second reference, every server in
  * its own process, autocannon in this one. Every variant sends the same ~2 KB JSON body.
  */
-import { startRedis } from '../../test/support/servers.js';
 import { aheadGoal, ratioGoal } from '../lib/http-goals.js';
-import { type HttpVariant, measureHttp } from '../lib/http-load.js';
-import { report } from '../lib/report.js';
+import type { HttpVariant } from '../lib/http-load.js';
+import { runHttpScenario } from '../lib/http-scenario.js';
 
 const BARE = 'express bare route (limit)';
 const TAGCACHE_MEMORY = 'tagcache memory';
@@ -25,34 +24,21 @@ const variants: HttpVariant[] = [
   { name: 'raw node:http (reference)', server: 'node-http' },
 ];
 
-async function run(): Promise<void> {
-  const redis = await startRedis();
-  try {
-    const { rows, notes } = await measureHttp(variants, {
-      connections: 50,
-      warmupSeconds: 1.5,
-      roundSeconds: 2,
-      rounds: 5,
-      env: { BENCH_REDIS_URL: `redis://127.0.0.1:${redis.port}` },
-    });
-    report({
-      scenario: 'express',
-      title: 'Express 5 hit path: GET of a ~2 KB JSON body, req/s',
-      rows,
-      notes: [
-        ratioGoal(rows, TAGCACHE_MEMORY, BARE, 0.95),
-        ratioGoal(rows, TAGCACHE_REDIS, BARE, 0.8),
-        aheadGoal(rows, TAGCACHE_MEMORY, APICACHE_MEMORY),
-        aheadGoal(rows, TAGCACHE_REDIS, APICACHE_REDIS),
-        'Cached variants sit on the route (`app.get(path, cache, handler)`); tagcache with one tag (`products`), default CacheService options; servers run with NODE_ENV=production.',
-        'apicache Redis runs on an ioredis client with a `connected` getter mapped to `status === "ready"` (apicache checks that node-redis v3 flag; without it every request is a miss).',
-        '`tagcache memory, sharedValues`: the same with the CacheService option `sharedValues: true` (in-process hits hand out one decoded entry instead of parsing it; the middleware never mutates what it reads).',
-        ...notes,
-      ],
-    });
-  } finally {
-    await redis.stop();
-  }
+function run(): Promise<void> {
+  return runHttpScenario({
+    scenario: 'express',
+    title: 'Express 5 hit path: GET of a ~2 KB JSON body, req/s',
+    variants,
+    notes: (rows) => [
+      ratioGoal(rows, TAGCACHE_MEMORY, BARE, 0.95),
+      ratioGoal(rows, TAGCACHE_REDIS, BARE, 0.8),
+      aheadGoal(rows, TAGCACHE_MEMORY, APICACHE_MEMORY),
+      aheadGoal(rows, TAGCACHE_REDIS, APICACHE_REDIS),
+      'Cached variants sit on the route (`app.get(path, cache, handler)`); tagcache with one tag (`products`), default CacheService options; servers run with NODE_ENV=production.',
+      'apicache Redis runs on an ioredis client with a `connected` getter mapped to `status === "ready"` (apicache checks that node-redis v3 flag; without it every request is a miss).',
+      '`tagcache memory, sharedValues`: the same with the CacheService option `sharedValues: true` (in-process hits hand out one decoded entry instead of parsing it; the middleware never mutates what it reads).',
+    ],
+  });
 }
 
 export default {

@@ -3,10 +3,9 @@
  * Redis, and koa-cash (memory Map store), every server in its own process, autocannon in this
  * one. Every variant sends the same ~2 KB JSON body.
  */
-import { startRedis } from '../../test/support/servers.js';
 import { aheadGoal, ratioGoal } from '../lib/http-goals.js';
-import { type HttpVariant, measureHttp } from '../lib/http-load.js';
-import { report } from '../lib/report.js';
+import type { HttpVariant } from '../lib/http-load.js';
+import { runHttpScenario } from '../lib/http-scenario.js';
 
 const BARE = 'koa bare route (limit)';
 const TAGCACHE_MEMORY = 'tagcache memory';
@@ -22,31 +21,18 @@ const variants: HttpVariant[] = [
   { name: KOA_CASH, server: 'koa-cash', hit: ['X-Cached-Response', 'HIT'] },
 ];
 
-async function run(): Promise<void> {
-  const redis = await startRedis();
-  try {
-    const { rows, notes } = await measureHttp(variants, {
-      connections: 50,
-      warmupSeconds: 1.5,
-      roundSeconds: 2,
-      rounds: 5,
-      env: { BENCH_REDIS_URL: `redis://127.0.0.1:${redis.port}` },
-    });
-    report({
-      scenario: 'koa',
-      title: 'Koa 3 hit path: GET of a ~2 KB JSON body, req/s',
-      rows,
-      notes: [
-        ratioGoal(rows, TAGCACHE_MEMORY, BARE, 0.97),
-        aheadGoal(rows, TAGCACHE_MEMORY, KOA_CASH),
-        'tagcache sits on the route (`router.get(path, cache, handler)`) with one tag (`products`), default CacheService options; koa-cash is app-level with a Map store and the handler asks `await ctx.cashed()`, as its README shows; servers run with NODE_ENV=production.',
-        '`tagcache memory, sharedValues`: the same with the CacheService option `sharedValues: true` (in-process hits hand out one decoded entry instead of parsing it; the middleware never mutates what it reads).',
-        ...notes,
-      ],
-    });
-  } finally {
-    await redis.stop();
-  }
+function run(): Promise<void> {
+  return runHttpScenario({
+    scenario: 'koa',
+    title: 'Koa 3 hit path: GET of a ~2 KB JSON body, req/s',
+    variants,
+    notes: (rows) => [
+      ratioGoal(rows, TAGCACHE_MEMORY, BARE, 0.97),
+      aheadGoal(rows, TAGCACHE_MEMORY, KOA_CASH),
+      'tagcache sits on the route (`router.get(path, cache, handler)`) with one tag (`products`), default CacheService options; koa-cash is app-level with a Map store and the handler asks `await ctx.cashed()`, as its README shows; servers run with NODE_ENV=production.',
+      '`tagcache memory, sharedValues`: the same with the CacheService option `sharedValues: true` (in-process hits hand out one decoded entry instead of parsing it; the middleware never mutates what it reads).',
+    ],
+  });
 }
 
 export default {
