@@ -8,6 +8,7 @@ import { addCacheTags, cacheResponses } from '@tagcache/middleware/koa';
 import Koa from 'koa';
 import { printBanner, routes } from '../shop-data/banner.js';
 import { pageTags } from '../shop-data/catalogue.js';
+import { pageCaching } from '../shop-data/page-caching.js';
 import { InputError, parseId, parseProductUpdate } from '../shop-data/product-input.js';
 import { readSettings } from '../shop-data/settings.js';
 import { openShop } from '../shop-data/shop.js';
@@ -34,49 +35,31 @@ router.get('/', (ctx) => {
   ctx.body = { routes };
 });
 
-// The key lists the one query parameter that matters, so ?page=1&utm_source=x shares page 1's entry.
-router.get(
-  '/products',
-  cacheResponses({
-    cache,
-    ttl: '10m',
-    key: '{method}:{path}?page={query.page}',
-    tags: [pageTags.productLists],
-  }),
-  async (ctx) => {
-    const page = ctx.query.page === undefined ? 1 : parseId(String(ctx.query.page));
-    if (page === undefined) throw new InputError('page: expected a positive integer');
-    const list = await catalogue.listProducts(page);
-    addCacheTags(ctx, ...list.items.map((product) => pageTags.product(product.id)));
-    ctx.body = list;
-  },
-);
+router.get('/products', cacheResponses({ cache, ...pageCaching.productList }), async (ctx) => {
+  const page = ctx.query.page === undefined ? 1 : parseId(String(ctx.query.page));
+  if (page === undefined) throw new InputError('page: expected a positive integer');
+  const list = await catalogue.listProducts(page);
+  addCacheTags(ctx, ...list.items.map((product) => pageTags.product(product.id)));
+  ctx.body = list;
+});
 
-router.get(
-  '/products/:id',
-  cacheResponses({ cache, ttl: '10m', tags: ['product:{params.id}'] }),
-  async (ctx) => {
-    const id = parseId(ctx.params.id);
-    const product = id === undefined ? null : await catalogue.product(id);
-    ctx.status = product ? 200 : 404;
-    ctx.body = product ?? { error: 'no such product' };
-  },
-);
+router.get('/products/:id', cacheResponses({ cache, ...pageCaching.product }), async (ctx) => {
+  const id = parseId(ctx.params.id);
+  const product = id === undefined ? null : await catalogue.product(id);
+  ctx.status = product ? 200 : 404;
+  ctx.body = product ?? { error: 'no such product' };
+});
 
-router.get(
-  '/categories/:slug',
-  cacheResponses({ cache, ttl: '10m', tags: ['category:{params.slug}'] }),
-  async (ctx) => {
-    const category = await catalogue.category(String(ctx.params.slug));
-    if (!category) {
-      ctx.status = 404;
-      ctx.body = { error: 'no such category' };
-      return;
-    }
-    addCacheTags(ctx, ...category.products.map((product) => pageTags.product(product.id)));
-    ctx.body = category;
-  },
-);
+router.get('/categories/:slug', cacheResponses({ cache, ...pageCaching.category }), async (ctx) => {
+  const category = await catalogue.category(String(ctx.params.slug));
+  if (!category) {
+    ctx.status = 404;
+    ctx.body = { error: 'no such category' };
+    return;
+  }
+  addCacheTags(ctx, ...category.products.map((product) => pageTags.product(product.id)));
+  ctx.body = category;
+});
 
 router.get('/stats', async (ctx) => {
   ctx.body = await catalogue.stats();

@@ -6,6 +6,7 @@ import { addCacheTags, cacheResponses } from '@tagcache/middleware/express';
 import express, { type ErrorRequestHandler } from 'express';
 import { printBanner, routes } from '../shop-data/banner.js';
 import { pageTags } from '../shop-data/catalogue.js';
+import { pageCaching } from '../shop-data/page-caching.js';
 import { InputError, parseId, parseProductUpdate } from '../shop-data/product-input.js';
 import { readSettings } from '../shop-data/settings.js';
 import { openShop } from '../shop-data/shop.js';
@@ -20,48 +21,30 @@ app.get('/', (_req, res) => {
   res.json({ routes });
 });
 
-// The key lists the one query parameter that matters, so ?page=1&utm_source=x shares page 1's entry.
-app.get(
-  '/products',
-  cacheResponses({
-    cache,
-    ttl: '10m',
-    key: '{method}:{path}?page={query.page}',
-    tags: [pageTags.productLists],
-  }),
-  async (req, res) => {
-    const page = req.query.page === undefined ? 1 : parseId(String(req.query.page));
-    if (page === undefined) throw new InputError('page: expected a positive integer');
-    const list = await catalogue.listProducts(page);
-    addCacheTags(res, ...list.items.map((product) => pageTags.product(product.id)));
-    res.json(list);
-  },
-);
+app.get('/products', cacheResponses({ cache, ...pageCaching.productList }), async (req, res) => {
+  const page = req.query.page === undefined ? 1 : parseId(String(req.query.page));
+  if (page === undefined) throw new InputError('page: expected a positive integer');
+  const list = await catalogue.listProducts(page);
+  addCacheTags(res, ...list.items.map((product) => pageTags.product(product.id)));
+  res.json(list);
+});
 
-app.get(
-  '/products/:id',
-  cacheResponses({ cache, ttl: '10m', tags: ['product:{params.id}'] }),
-  async (req, res) => {
-    const id = parseId(String(req.params.id));
-    const product = id === undefined ? null : await catalogue.product(id);
-    if (!product) res.status(404).json({ error: 'no such product' });
-    else res.json(product);
-  },
-);
+app.get('/products/:id', cacheResponses({ cache, ...pageCaching.product }), async (req, res) => {
+  const id = parseId(String(req.params.id));
+  const product = id === undefined ? null : await catalogue.product(id);
+  if (!product) res.status(404).json({ error: 'no such product' });
+  else res.json(product);
+});
 
-app.get(
-  '/categories/:slug',
-  cacheResponses({ cache, ttl: '10m', tags: ['category:{params.slug}'] }),
-  async (req, res) => {
-    const category = await catalogue.category(String(req.params.slug));
-    if (!category) {
-      res.status(404).json({ error: 'no such category' });
-      return;
-    }
-    addCacheTags(res, ...category.products.map((product) => pageTags.product(product.id)));
-    res.json(category);
-  },
-);
+app.get('/categories/:slug', cacheResponses({ cache, ...pageCaching.category }), async (req, res) => {
+  const category = await catalogue.category(String(req.params.slug));
+  if (!category) {
+    res.status(404).json({ error: 'no such category' });
+    return;
+  }
+  addCacheTags(res, ...category.products.map((product) => pageTags.product(product.id)));
+  res.json(category);
+});
 
 app.get('/stats', async (_req, res) => {
   res.json(await catalogue.stats());
