@@ -7,6 +7,9 @@ export type Duration = number | `${number}${DurationUnit}` | `${number} ${Durati
 export type DurationUnit = 'ms' | 's' | 'm' | 'h' | 'd';
 
 const UNIT_MS: Record<DurationUnit, number> = { ms: 1, s: 1_000, m: 60_000, h: 3_600_000, d: 86_400_000 };
+/** Positive duration strings already parsed (a handful in any program; bounded anyway). */
+const parsed = new Map<string, number>();
+const MAX_PARSED = 256;
 const PATTERN = /^\s*(\d+(?:\.\d+)?)\s*(ms|s|m|h|d)\s*$/;
 
 /**
@@ -19,6 +22,9 @@ export function toMilliseconds(duration: Duration, field: string, allowZero = fa
   if (typeof duration === 'number') {
     ms = duration * 1_000;
   } else if (typeof duration === 'string') {
+    // Options such as `{ ttl: '10m' }` come with every call: parse each string once.
+    const known = parsed.get(duration);
+    if (known !== undefined) return known;
     const match = PATTERN.exec(duration);
     if (!match) {
       throw new CacheUsageError(
@@ -39,7 +45,12 @@ export function toMilliseconds(duration: Duration, field: string, allowZero = fa
       field,
     );
   }
-  return Math.round(ms);
+  const result = Math.round(ms);
+  if (typeof duration === 'string' && result > 0) {
+    if (parsed.size >= MAX_PARSED) parsed.clear();
+    parsed.set(duration, result);
+  }
+  return result;
 }
 
 /** Like {@link toMilliseconds}, with `undefined` mapped to `fallback`. */
