@@ -247,7 +247,7 @@ export function servingRules(framework: string, { setup, cached, counter }: Suit
     expect((await http.get('/maxage0')).headers['x-cache']).toBe('MISS');
     await http.get('/smaxage');
     const hit = await http.get('/smaxage');
-    expect(hit.headers['cache-status']).toMatch(/^tagcache; hit; ttl=1[01]\d$/);
+    expect(hit.headers['cache-status']).toMatch(/^tagcache; hit; ttl=(1[01]\d|120)$/); // s-maxage=120, read within the same second or later;
     expect(calls['/smaxage']).toBe(1);
   });
 }
