@@ -1,5 +1,6 @@
 import type { CacheCore } from './cache-core.js';
 import type { TagStamp } from './entry/entry-codec.js';
+import { CacheUsageError } from './errors.js';
 import { WAIT_TIMED_OUT, waitAtMost } from './stampede/single-flight.js';
 import type { Duration } from './time/duration.js';
 import { toMilliseconds } from './time/duration.js';
@@ -30,7 +31,8 @@ export async function getOrSet<T>(
   options: GetOrSetOptions = {},
 ): Promise<T> {
   const fullKey = core.fullKey(key);
-  if (typeof loader !== 'function') throw new TypeError('getOrSet: loader must be a function');
+  if (typeof loader !== 'function')
+    throw new CacheUsageError(`expected a function, got ${typeof loader}`, 'loader');
   const request: Request<T> = {
     key,
     fullKey,

@@ -75,6 +75,15 @@ describe('CacheService basics', () => {
     await expect(cache.set('k', 1, { tags: [''] })).rejects.toThrow(/tags/);
   });
 
+  it('a loader that is not a function is a CacheUsageError naming loader, not a bare TypeError', async () => {
+    const { cache } = memoryCache();
+    for (const loader of [undefined, 42, 'value', { load: () => 1 }]) {
+      const call = cache.getOrSet('k', loader as never);
+      await expect(call).rejects.toThrow(CacheUsageError);
+      await expect(call).rejects.toThrow(/^loader: /);
+    }
+  });
+
   it('rejects bad options at construction, naming the field', () => {
     expect(() => new CacheService({} as never)).toThrow(/backend/);
     expect(() => new CacheService({ backend: new MemoryBackend(), defaultTtl: 0 })).toThrow(/defaultTtl/);
