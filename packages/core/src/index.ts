@@ -70,7 +70,7 @@ export { V8Serializer } from './serializers/v8.js';
 export { type AddLockOptions, AddLockProvider } from './stampede/add-lock.js';
 export { SingleFlight } from './stampede/single-flight.js';
 export { TagVersions } from './tags/tag-versions.js';
-export { type Duration, type DurationUnit, toMilliseconds } from './time/duration.js';
+export { type Duration, type DurationUnit, MAX_DURATION_MS, toMilliseconds } from './time/duration.js';
 export type {
   BackendCapabilities,
   BackendHealth,

@@ -21,16 +21,35 @@ describe('durations', () => {
     ['1h', 3_600_000],
     ['7d', 604_800_000],
     ['1.5 h', 5_400_000],
+    ['1ms', 1],
+    ['1.5ms', 2],
+    ['3650d', 315_360_000_000],
   ] as const)('%j is %i ms', (input, ms) => {
     expect(toMilliseconds(input, 'ttl')).toBe(ms);
   });
 
-  it.each([[-1], [Number.NaN], [Number.POSITIVE_INFINITY], ['5'], ['5 weeks'], ['m5'], [0]])(
-    'rejects %j',
-    (input) => {
-      expect(() => toMilliseconds(input as never, 'ttl')).toThrow(/^ttl: /);
-    },
-  );
+  it.each([
+    [-1],
+    [Number.NaN],
+    [Number.POSITIVE_INFINITY],
+    ['5'],
+    ['5 weeks'],
+    ['m5'],
+    [0],
+    // Below 1 ms (rounds to 0: "no expiry" on Redis) and above 10 years (past ~1e13 s the
+    // entry header cannot hold the expiry).
+    [0.0004],
+    ['0.4ms'],
+    [1e13],
+    ['3651d'],
+  ])('rejects %j', (input) => {
+    expect(() => toMilliseconds(input as never, 'ttl')).toThrow(/^ttl: /);
+  });
+
+  it('a sub-millisecond duration is refused even where 0 is allowed', () => {
+    expect(toMilliseconds(0, 'grace', true)).toBe(0);
+    expect(() => toMilliseconds(0.0004, 'grace', true)).toThrow(/^grace: a duration is at least 1 ms/);
+  });
 });
 
 describe('glob patterns', () => {

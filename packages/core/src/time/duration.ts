@@ -13,9 +13,17 @@ const MAX_PARSED = 256;
 const PATTERN = /^\s*(\d+(?:\.\d+)?)\s*(ms|s|m|h|d)\s*$/;
 
 /**
- * Converts a {@link Duration} to milliseconds. Numbers are seconds. Throws a
+ * The longest duration accepted: 10 years (`'3650d'`). Longer ones are a mistake (milliseconds
+ * written as seconds); they would also overflow memcached's 32-bit expiry clock and, past about
+ * 1e13 s, the entry header's timestamps.
+ */
+export const MAX_DURATION_MS: number = 3_650 * 86_400_000;
+
+/**
+ * Converts a {@link Duration} to whole milliseconds (rounded). Numbers are seconds. Throws a
  * {@link CacheUsageError} naming `field` for anything that is not a finite positive duration
- * (or zero, when `allowZero`).
+ * (or zero, when `allowZero`), for a duration below 1 ms (`0.0004`, `'0.4ms'`: it would round to
+ * 0, which backends read as "no expiry") and for one above {@link MAX_DURATION_MS}.
  */
 export function toMilliseconds(duration: Duration, field: string, allowZero = false): number {
   let ms: number;
@@ -42,6 +50,18 @@ export function toMilliseconds(duration: Duration, field: string, allowZero = fa
   if (!Number.isFinite(ms) || ms < 0 || (ms === 0 && !allowZero)) {
     throw new CacheUsageError(
       `expected a finite ${allowZero ? 'non-negative' : 'positive'} duration, got ${String(duration)}`,
+      field,
+    );
+  }
+  if (ms > 0 && ms < 1) {
+    throw new CacheUsageError(
+      `a duration is at least 1 ms (durations are whole milliseconds), got ${String(duration)}`,
+      field,
+    );
+  }
+  if (ms > MAX_DURATION_MS) {
+    throw new CacheUsageError(
+      `a duration is at most 10 years ('3650d'), got ${String(duration)}${typeof duration === 'number' ? ' s' : ''}`,
       field,
     );
   }
