@@ -52,7 +52,7 @@ export {
   CacheUsageError,
 } from './errors.js';
 export { escapePattern, globToRedisPattern, globToRegExp } from './keys/glob.js';
-export { hashString, stableHash, stableStringify } from './keys/stable-hash.js';
+export { argumentsHash, hashString, stableHash, stableStringify } from './keys/stable-hash.js';
 export type { CacheStats } from './observability/stats.js';
 export {
   CircuitBreaker,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { Cached, type CacheService } from '../src/index.js';
+import { Cached, type CacheService, CacheUsageError } from '../src/index.js';
 import { memoryCache } from './support/factories.js';
 
 describe('cache.wrap', () => {
@@ -46,6 +46,67 @@ describe('cache.wrap', () => {
         )(),
       ),
     ).toThrow(/name/);
+  });
+
+  class Account {
+    readonly #balance: number;
+    constructor(balance: number) {
+      this.#balance = balance;
+    }
+    get balance(): number {
+      return this.#balance;
+    }
+  }
+
+  // Each pair used to hash alike: the second call returned the first call's result.
+  it.each([
+    ['arrow functions', () => 1, () => 2, 'args[0]'],
+    ['objects whose state is in private fields and getters', new Account(1), new Account(2), 'args[0]'],
+    ['Errors', new Error('a'), new Error('b'), 'args[0]'],
+    ['symbols not from Symbol.for', Symbol('x'), Symbol('x'), 'args[0]'],
+    ['nested in a plain object', { on: () => 1 }, { on: () => 2 }, 'args[0].on'],
+    ['symbol-keyed properties', { [Symbol('a')]: 1 }, { [Symbol('a')]: 2 }, 'args[0]'],
+  ] as const)(
+    'refuses %s with CacheUsageError naming the argument, runs nothing, stores nothing',
+    async (_, a, b, field) => {
+      const { cache, memory } = memoryCache();
+      let calls = 0;
+      const f = cache.wrap(async (_x: unknown) => ++calls, { name: 'f' });
+      for (const argument of [a, b]) {
+        const call = f(argument);
+        await expect(call).rejects.toThrow(CacheUsageError);
+        await expect(call).rejects.toThrow(new RegExp(`^${field.replace(/[.[\]]/g, '\\$&')}: .*key`));
+      }
+      expect(calls).toBe(0);
+      expect(memory.size).toBe(0);
+    },
+  );
+
+  it('accepts what it can see into: plain objects, arrays, Map, Set, Date, bytes, toJSON, Symbol.for', async () => {
+    const { cache } = memoryCache();
+    let calls = 0;
+    const f = cache.wrap(async (..._args: unknown[]) => ++calls, { name: 'f' });
+    const args = [
+      { a: [1, 'x'], b: new Map([[1, new Set([2])]]) },
+      new Date(0),
+      new Uint8Array([1, 2]),
+      new URL('https://example.com/a'),
+      Symbol.for('x'),
+      Object.create(null),
+    ];
+    expect(await f(...args)).toBe(1);
+    expect(await f(...args)).toBe(1);
+    expect(await f(Symbol.for('y'))).toBe(2);
+    expect(await f(new URL('https://example.com/b'))).toBe(3);
+  });
+
+  it('a key function makes any argument acceptable', async () => {
+    const { cache } = memoryCache();
+    const f = cache.wrap(async (account: Account) => account.balance, {
+      key: (account) => `acct:${account.balance}`,
+    });
+    expect(await f(new Account(1))).toBe(1);
+    expect(await f(new Account(2))).toBe(2);
   });
 
   it('accepts a custom key', async () => {

@@ -1,12 +1,14 @@
 import { createHash } from 'node:crypto';
+import { CacheUsageError } from '../errors.js';
 
 /**
  * A canonical string for `value`: object keys sorted, and types that JSON would merge kept
  * apart (`1`, `'1'`, `1n`, a Date and its ISO string, `undefined` and `null` all differ).
- * Used to derive cache keys from function arguments.
+ * Values it cannot see into (functions, symbols, class instances) are written by name only;
+ * use {@link argumentsHash} where that could make two different values one key.
  */
 export function stableStringify(value: unknown): string {
-  return encode(value, new Set());
+  return encode(value, new Set(), false);
 }
 
 /** A short, stable digest of {@link stableStringify}`(value)` (SHA-256, base64url, 22 chars). */
@@ -14,12 +16,52 @@ export function stableHash(value: unknown): string {
   return hashString(stableStringify(value));
 }
 
+/**
+ * The digest of a function's arguments, for `wrap` and `@Cached` keys. Unlike
+ * {@link stableHash} it refuses, with a {@link CacheUsageError} naming the argument
+ * (`args[1].user`), any value whose identity the key cannot see: a function, a symbol not from
+ * `Symbol.for`, an object with symbol keys, and an instance of a class without `toJSON` (an
+ * `Error`, or any object whose state may live in private fields or getters). Two calls that
+ * differ only there would share one entry. Plain objects, arrays, `Map`, `Set`, `Date`,
+ * `RegExp`, typed arrays and objects with `toJSON` are accepted.
+ */
+export function argumentsHash(args: readonly unknown[]): string {
+  try {
+    return hashString(encode(args, new Set(), true));
+  } catch (error) {
+    if (!(error instanceof OpaqueValue)) throw error;
+    throw new CacheUsageError(
+      `${error.what} cannot be part of a cache key: two different values of this kind would share one key; pass a \`key\` option (or give the class a toJSON())`,
+      `args${error.path.join('')}`,
+    );
+  }
+}
+
 /** SHA-256 of a string as 22 base64url characters (132 bits). */
 export function hashString(text: string): string {
   return createHash('sha256').update(text).digest('base64url').slice(0, 22);
 }
 
-function encode(value: unknown, seen: Set<object>): string {
+/** Thrown inside {@link encode} in strict mode; containers prepend their segment on the way out. */
+class OpaqueValue extends Error {
+  readonly path: string[] = [];
+  constructor(readonly what: string) {
+    super(what);
+  }
+}
+
+/** Encodes `value` at `segment` of its parent, adding the segment to a strict-mode refusal's path. */
+function child(value: unknown, seen: Set<object>, strict: boolean, segment: () => string): string {
+  if (!strict) return encode(value, seen, false);
+  try {
+    return encode(value, seen, true);
+  } catch (error) {
+    if (error instanceof OpaqueValue) error.path.unshift(segment());
+    throw error;
+  }
+}
+
+function encode(value: unknown, seen: Set<object>, strict: boolean): string {
   switch (typeof value) {
     case 'string':
       return JSON.stringify(value);
@@ -31,9 +73,14 @@ function encode(value: unknown, seen: Set<object>): string {
       return value ? 'true' : 'false';
     case 'undefined':
       return 'undefined';
-    case 'symbol':
+    case 'symbol': {
+      const registered = Symbol.keyFor(value);
+      if (registered !== undefined) return `Symbol.for(${JSON.stringify(registered)})`;
+      if (strict) throw new OpaqueValue(`a symbol (${String(value)})`);
       return `Symbol(${value.description ?? ''})`;
+    }
     case 'function':
+      if (strict) throw new OpaqueValue(`a function (${value.name || 'anonymous'})`);
       return `Function(${value.name})`;
   }
   if (value === null) return 'null';
@@ -41,27 +88,47 @@ function encode(value: unknown, seen: Set<object>): string {
   if (seen.has(obj)) return '[Circular]';
   seen.add(obj);
   try {
-    if (Array.isArray(obj)) return `[${obj.map((v) => encode(v, seen)).join(',')}]`;
+    if (Array.isArray(obj)) return `[${obj.map((v, i) => child(v, seen, strict, () => `[${i}]`)).join(',')}]`;
     if (obj instanceof Date) return `Date(${Number.isNaN(obj.getTime()) ? 'NaN' : obj.toISOString()})`;
     if (obj instanceof Map) {
-      const entries = [...obj].map(([k, v]) => `${encode(k, seen)}=>${encode(v, seen)}`).sort();
+      const entries = [...obj]
+        .map(
+          ([k, v]) =>
+            `${child(k, seen, strict, () => '.<map key>')}=>${child(v, seen, strict, () => `.get(${String(k)})`)}`,
+        )
+        .sort();
       return `Map{${entries.join(',')}}`;
     }
     if (obj instanceof Set)
       return `Set{${[...obj]
-        .map((v) => encode(v, seen))
+        .map((v) => child(v, seen, strict, () => '.<set member>'))
         .sort()
         .join(',')}}`;
     if (ArrayBuffer.isView(obj)) {
       return `${obj.constructor.name}(${Buffer.from(obj.buffer, obj.byteOffset, obj.byteLength).toString('base64')})`;
     }
+    if (obj instanceof RegExp) return `RegExp(${String(obj)})`;
     const json = (obj as { toJSON?: () => unknown }).toJSON;
     if (typeof json === 'function')
-      return `${obj.constructor?.name ?? 'Object'}(${encode(json.call(obj), seen)})`;
+      return `${obj.constructor?.name ?? 'Object'}(${child(json.call(obj), seen, strict, () => '.toJSON()')})`;
+    if (strict) checkSeeable(obj);
     const keys = Object.keys(obj).sort();
-    const body = keys.map((k) => `${JSON.stringify(k)}:${encode((obj as Record<string, unknown>)[k], seen)}`);
+    const body = keys.map(
+      (k) =>
+        `${JSON.stringify(k)}:${child((obj as Record<string, unknown>)[k], seen, strict, () => `.${k}`)}`,
+    );
     return `{${body.join(',')}}`;
   } finally {
     seen.delete(obj);
   }
+}
+
+/** Plain objects only: a class instance may keep its state where `Object.keys` cannot see it. */
+function checkSeeable(obj: object): void {
+  const proto = Object.getPrototypeOf(obj) as object | null;
+  if (proto !== null && proto !== Object.prototype) {
+    const name = (proto as { constructor?: { name?: string } }).constructor?.name || 'anonymous class';
+    throw new OpaqueValue(`an instance of ${name} without toJSON()`);
+  }
+  if (Object.getOwnPropertySymbols(obj).length > 0) throw new OpaqueValue('an object with symbol keys');
 }

@@ -1,6 +1,6 @@
 import type { CacheService } from '../cache-service.js';
 import { CacheUsageError } from '../errors.js';
-import { stableHash } from '../keys/stable-hash.js';
+import { argumentsHash } from '../keys/stable-hash.js';
 import type { WrapOptions } from '../types/options.js';
 
 /**
@@ -26,7 +26,10 @@ export function wrapFunction<A extends unknown[], R>(
   };
 }
 
-/** One cached call: the key from `options.key` or `<name>:<hash of args>`, tags from the arguments. */
+/**
+ * One cached call: the key from `options.key` or `<name>:<hash of args>` (arguments the hash
+ * cannot see into reject with a `CacheUsageError`, see `argumentsHash`), tags from the arguments.
+ */
 export function cachedCall<A extends unknown[], R>(
   service: CacheService,
   name: string,
@@ -35,8 +38,15 @@ export function cachedCall<A extends unknown[], R>(
   run: () => R | Promise<R>,
 ): Promise<R> {
   const { key, tags, ttl, grace } = options;
-  const cacheKey = key ? key(...args) : `${name}:${stableHash(args)}`;
-  const callTags = typeof tags === 'function' ? tags(...args) : tags;
+  let cacheKey: string;
+  let callTags: readonly string[] | undefined;
+  try {
+    cacheKey = key ? key(...args) : `${name}:${argumentsHash(args)}`;
+    callTags = typeof tags === 'function' ? tags(...args) : tags;
+  } catch (error) {
+    // An argument the key cannot see into, or a throwing key/tags function: the call rejects.
+    return Promise.reject(error);
+  }
   return service.getOrSet(cacheKey, run, {
     ...(ttl !== undefined && { ttl }),
     ...(grace !== undefined && { grace }),
