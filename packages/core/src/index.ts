@@ -51,7 +51,7 @@ export {
   type CacheErrorDetails,
   CacheUsageError,
 } from './errors.js';
-export { escapePattern, globToRedisPattern, globToRegExp } from './keys/glob.js';
+export { escapePattern, GlobMatcher, globToRedisPattern, matchesGlob } from './keys/glob.js';
 export { argumentsHash, hashString, stableHash, stableStringify } from './keys/stable-hash.js';
 export type { CacheStats } from './observability/stats.js';
 export {

@@ -3,9 +3,6 @@ import { describe, expect, it } from 'vitest';
 import {
   decodeEntry,
   encodeEntry,
-  escapePattern,
-  globToRedisPattern,
-  globToRegExp,
   MalformedEntryError,
   stableStringify,
   toMilliseconds,
@@ -49,33 +46,6 @@ describe('durations', () => {
   it('a sub-millisecond duration is refused even where 0 is allowed', () => {
     expect(toMilliseconds(0, 'grace', true)).toBe(0);
     expect(() => toMilliseconds(0.0004, 'grace', true)).toThrow(/^grace: a duration is at least 1 ms/);
-  });
-});
-
-describe('glob patterns', () => {
-  it('* and ? are the only wildcards; \\ escapes', () => {
-    expect(globToRegExp('user:*').test('user:1:posts')).toBe(true);
-    expect(globToRegExp('user:?').test('user:10')).toBe(false);
-    expect(globToRegExp('a[b]c').test('a[b]c')).toBe(true);
-    expect(globToRegExp('a[b]c').test('abc')).toBe(false);
-    expect(globToRegExp('a\\*').test('a*')).toBe(true);
-    expect(globToRegExp('a\\*').test('ab')).toBe(false);
-    expect(globToRegExp('(.+)$^').test('(.+)$^')).toBe(true);
-  });
-
-  it('an escaped user value matches only itself (property)', () => {
-    fc.assert(
-      fc.property(fc.string(), fc.string(), (value, other) => {
-        const regexp = globToRegExp(escapePattern(value));
-        expect(regexp.test(value)).toBe(true);
-        if (other !== value) expect(regexp.test(other)).toBe(false);
-      }),
-    );
-  });
-
-  it('Redis patterns escape Redis-only syntax', () => {
-    expect(globToRedisPattern('user:[1]*')).toBe('user:\\[1\\]*');
-    expect(globToRedisPattern('a\\*b?^')).toBe('a\\*b?\\^');
   });
 });
 

@@ -1,6 +1,6 @@
 import { LRUCache } from 'lru-cache';
 import { CacheError, CacheUsageError } from '../errors.js';
-import { globToRegExp } from '../keys/glob.js';
+import { GlobMatcher } from '../keys/glob.js';
 import { err, OK_VOID, ok, type Result } from '../result.js';
 import {
   type BackendCapabilities,
@@ -110,11 +110,12 @@ export class MemoryBackend implements CacheBackend {
   }
 
   async deletePattern(pattern: string): Promise<Result<number>> {
-    const regexp = globToRegExp(pattern);
+    // Linear-time matcher, no regex: O(keys × pattern × key length) at worst, never exponential.
+    const glob = new GlobMatcher(pattern);
     const matching: string[] = [];
     // keys() yields live entries only; collect first, then delete (no mutation while iterating).
     // Records live in their own LRU, so patterns never reach them.
-    for (const key of this.#lru.keys()) if (regexp.test(key)) matching.push(key);
+    for (const key of this.#lru.keys()) if (glob.matches(key)) matching.push(key);
     for (const key of matching) this.#lru.delete(key);
     return ok(matching.length);
   }
