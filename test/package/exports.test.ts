@@ -1,4 +1,4 @@
-import { existsSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
@@ -56,3 +56,43 @@ describe('@tagcache/core built output', () => {
     expect(await cache.get('k')).toBeUndefined();
   });
 });
+
+describe('published manifests', () => {
+  const manifests = readdirSync(new URL('packages/', root))
+    .map((dir) => ({ dir, path: new URL(`packages/${dir}/package.json`, root) }))
+    .filter(({ path }) => existsSync(path))
+    .map(({ dir, path }) => ({ dir, manifest: JSON.parse(readFileSync(path, 'utf8')) as Manifest }))
+    .filter(({ manifest }) => manifest.private !== true);
+
+  it.each(manifests)(
+    '$manifest.name declares engines, repository, homepage, license and ships LICENSE',
+    ({ dir, manifest }) => {
+      expect(manifest.engines?.node).toMatch(/^>=\s*20/);
+      expect(manifest.repository?.directory).toBe(`packages/${dir}`);
+      expect(manifest.homepage).toMatch(/^https:\/\//);
+      expect(manifest.license).toBe('MIT');
+      expect(manifest.files).toContain('LICENSE');
+      expect(existsSync(new URL(`packages/${dir}/LICENSE`, root))).toBe(true);
+    },
+  );
+
+  it.each(manifests.filter(({ manifest }) => manifest.name !== '@tagcache/core'))(
+    '$manifest.name takes @tagcache/core as a peer dependency with a range (one copy in the app)',
+    ({ manifest }) => {
+      expect(manifest.dependencies?.['@tagcache/core']).toBeUndefined();
+      expect(manifest.peerDependencies?.['@tagcache/core']).toMatch(/^\^\d+\.\d+\.\d+$/);
+    },
+  );
+});
+
+interface Manifest {
+  readonly name: string;
+  readonly private?: boolean;
+  readonly license?: string;
+  readonly homepage?: string;
+  readonly files?: readonly string[];
+  readonly engines?: { readonly node?: string };
+  readonly repository?: { readonly directory?: string };
+  readonly dependencies?: Record<string, string>;
+  readonly peerDependencies?: Record<string, string>;
+}

@@ -17,6 +17,7 @@ export {
   RedisBackend,
   type RedisBackendOptions,
   type RedisClient,
+  type RedisClientOptions,
   type RedisConnectionOptions,
   type RedisLockOptions,
   RedisLockProvider,

@@ -6,19 +6,23 @@ export type ToCacheError = (error: unknown, key: string | undefined) => CacheErr
 
 /**
  * The client a network backend talks through: either injected by the user (never closed
- * here) or created lazily from options (connected once, shared by every operation, closed by
- * {@link release}). {@link run} turns each operation's outcome into a `Result`.
+ * here) or created from options on first use (connected once, shared by every operation,
+ * closed by {@link release}). Nothing connects before the first operation: a backend that is
+ * constructed and never used opens no socket and starts no timer, so it cannot keep the
+ * process alive. {@link run} turns each operation's outcome into a `Result`.
  */
 export class ClientSlot<C> {
   /** Whether the backend created the client (and so must close it). */
   readonly owned: boolean;
   readonly #backend: string;
   readonly #toError: ToCacheError;
+  readonly #connect: (() => Promise<C>) | undefined;
   #client: C | undefined;
   #connecting: Promise<C> | undefined;
+  #closed = false;
 
   constructor(
-    source: { readonly client: C } | { readonly connect: Promise<C> },
+    source: { readonly client: C } | { readonly connect: () => Promise<C> },
     backend: string,
     toError: ToCacheError,
   ) {
@@ -30,11 +34,7 @@ export class ClientSlot<C> {
       return;
     }
     this.owned = true;
-    this.#connecting = source.connect.then((client) => {
-      this.#client = client;
-      return client;
-    });
-    this.#connecting.catch(() => {}); // reported by the first operation
+    this.#connect = source.connect;
   }
 
   /** The client once connected, else `undefined`. */
@@ -42,10 +42,18 @@ export class ClientSlot<C> {
     return this.#client;
   }
 
-  /** The client, waiting for the connection when needed. */
+  /** The client, connecting on the first call. */
   ready(): Promise<C> {
     if (this.#client !== undefined) return Promise.resolve(this.#client);
-    return this.#connecting ?? Promise.reject(new CacheError('CONNECTION', `no ${this.#backend} client`));
+    if (this.#connecting !== undefined) return this.#connecting;
+    if (this.#closed || this.#connect === undefined) {
+      return Promise.reject(new CacheError('CONNECTION', 'backend closed', { backend: this.#backend }));
+    }
+    this.#connecting = this.#connect().then((client) => {
+      this.#client = client;
+      return client;
+    });
+    return this.#connecting;
   }
 
   /**
@@ -74,12 +82,10 @@ export class ClientSlot<C> {
    * the backend created, for it to close; `undefined` for an injected client.
    */
   async release(): Promise<C | undefined> {
+    this.#closed = true;
     const client = this.#client ?? (await this.#connecting?.catch(() => undefined));
     this.#client = undefined;
-    this.#connecting = Promise.reject(
-      new CacheError('CONNECTION', 'backend closed', { backend: this.#backend }),
-    );
-    this.#connecting.catch(() => {});
+    this.#connecting = undefined;
     return this.owned ? client : undefined;
   }
 }

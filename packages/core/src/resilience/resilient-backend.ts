@@ -91,6 +91,10 @@ export class ResilientBackend implements CacheBackend {
   close() {
     return this.#inner.close();
   }
+  /** The inner backend's description (see `CacheBackend.describe`), or its name. */
+  describe(): string {
+    return this.#inner.describe?.() ?? this.#inner.name;
+  }
 
   /** `undefined` when the call may go ahead; a `CIRCUIT_OPEN` failure when the circuit is open. */
   #pass(key: string | undefined): Promise<Result<never>> | undefined {

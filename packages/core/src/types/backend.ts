@@ -107,6 +107,12 @@ export interface CacheBackend {
   ): Promise<Result<TaggedRead | undefined>>;
   /** Optional lock provider; shared backends without one get the generic `add`-based lock. */
   readonly locks?: LockProvider;
+  /**
+   * Optional, for diagnostics: where the backend connects and, while it cannot, why
+   * (`redis 127.0.0.1:6390, last connection error: connect ECONNREFUSED 127.0.0.1:6390`).
+   * Named in the service's first-failure warning. Never includes credentials.
+   */
+  describe?(): string;
 }
 
 /** Keys under this prefix belong to the service (tag versions, locks), never to users. */

@@ -64,7 +64,12 @@ export interface CacheServiceOptions {
    * run time (see `LoaderContext.addTags`). Default 1 s.
    */
   readonly clockSkew?: Duration;
-  /** A pino-compatible logger. Default: silent. */
+  /**
+   * A pino-compatible logger. Default: silent, except that the first backend failure (and then
+   * at most one a minute) is announced through `process.emitWarning`, naming the backend's host,
+   * port and the cause; pass `silentLogger` to silence that too. With a logger, that warning
+   * goes to `logger.warn` and every failure to `logger.error`.
+   */
   readonly logger?: CacheLogger;
   /**
    * In-process backends only: every read of a stored value returns the same deserialized

@@ -73,11 +73,12 @@ export class MemcachedBackend implements CacheBackend {
     }
     const servers = normalizeServers(options.servers ?? '127.0.0.1:11211');
     this.#serverCount = servers.split(',').length;
-    const connect = createMemjsClient({
-      servers,
-      timeoutMs: options.timeoutMs ?? 500,
-      retries: options.retries ?? 0,
-    });
+    const connect = (): Promise<MemjsClient> =>
+      createMemjsClient({
+        servers,
+        timeoutMs: options.timeoutMs ?? 500,
+        retries: options.retries ?? 0,
+      });
     this.#slot = new ClientSlot({ connect }, this.name, toMemcachedError);
   }
 

@@ -1,7 +1,7 @@
 import type { Cluster, Redis } from 'ioredis';
 import { entryTagNames } from '../../entry/entry-codec.js';
 import { INTERNAL_KEY_PREFIX, type TaggedRead } from '../../types/backend.js';
-import type { RedisClient } from './redis-client.js';
+import type { IoredisClient } from './redis-client.js';
 
 /**
  * Redis Cluster specifics. An entry and its tags' version keys hash to different slots (tags
@@ -42,7 +42,7 @@ export async function deleteMatching(
 }
 
 /** The nodes to scan: every master of a cluster, or the single node. */
-export function scanTargets(client: RedisClient): Redis[] {
+export function scanTargets(client: IoredisClient): Redis[] {
   return client.isCluster ? (client as Cluster).nodes('master') : [client as Redis];
 }
 

@@ -1,7 +1,7 @@
 import type { Cluster } from 'ioredis';
 import type { TaggedRead } from '../../types/backend.js';
 import type { MgetBatcher } from './mget-batcher.js';
-import type { RedisClient } from './redis-client.js';
+import type { IoredisClient } from './redis-client.js';
 
 /**
  * Tagged reads with a tag-name hint (see `CacheBackend.getTagged`): the entry and the hinted
@@ -16,7 +16,7 @@ import type { RedisClient } from './redis-client.js';
  * The reply carries `tagNames` (the hint): the service checks them against the header.
  */
 export function hintedRead(
-  client: RedisClient,
+  client: IoredisClient,
   batcher: MgetBatcher | undefined,
   key: string,
   tagKeyPrefix: string,

@@ -15,9 +15,10 @@ import { clusterGetMany, clusterGetTagged, deleteMatching, scanTargets } from '.
 import { hintedRead } from './hinted-read.js';
 import { GET_TAGGED_SCRIPT, INCR_SCRIPT, LuaScript } from './lua-scripts.js';
 import { MgetBatcher } from './mget-batcher.js';
-import { createRedisClient, type RedisClient, type RedisConnectionOptions } from './redis-client.js';
-import { toRedisError } from './redis-errors.js';
+import { createRedisClient, type IoredisClient } from './redis-client.js';
+import { redisEndpoint, toRedisError, withConnectionCause } from './redis-errors.js';
 import { type RedisLockOptions, RedisLockProvider } from './redis-lock.js';
+import type { RedisClient, RedisConnectionOptions } from './redis-types.js';
 
 /** Options of {@link RedisBackend}: a client to use, or how to create one. */
 export interface RedisBackendOptions extends RedisConnectionOptions {
@@ -25,7 +26,7 @@ export interface RedisBackendOptions extends RedisConnectionOptions {
    * An existing ioredis `Redis` or `Cluster`. The backend uses it as configured (offline queue,
    * retries) and never closes it: its owner does.
    */
-  readonly client?: Redis | Cluster;
+  readonly client?: RedisClient;
   /** Keys asked per SCAN step, and so the UNLINK batch size, in `deletePattern`. Default 500. */
   readonly scanCount?: number;
   /** Settings of the fleet-wide stampede lock. */
@@ -52,12 +53,14 @@ const incrScript = new LuaScript(INCR_SCRIPT);
  * - Clients the backend creates fail fast while disconnected and reconnect by themselves.
  * - `locks` is a {@link RedisLockProvider} (SET NX PX with an owner token, pub/sub wake-ups).
  *
- * ioredis is loaded on first use, so `@tagcache/core` does not need it unless you use Redis.
+ * ioredis is loaded, and the client created and connected, on the first operation (never in the
+ * constructor), so `@tagcache/core` does not need it unless you use Redis, and a backend that is
+ * never used opens no connection.
  *
  * @example
  * ```ts
  * const cache = new CacheService({ backend: new RedisBackend({ url: 'redis://localhost:6379' }) });
- * const cluster = new RedisBackend({ clusterNodes: ['10.0.0.1:6379', '10.0.0.2:6379'] });
+ * const cluster = new RedisBackend({ clusterNodes: ['redis-a.internal:6379', 'redis-b.internal:6379'] });
  * const shared = new RedisBackend({ client: existingIoredisClient }); // not closed by the backend
  * ```
  */
@@ -71,8 +74,11 @@ export class RedisBackend implements CacheBackend {
   readonly locks: LockProvider;
   readonly #lockProvider: RedisLockProvider;
   readonly #scanCount: number;
-  readonly #slot: ClientSlot<RedisClient>;
-  #mget: { readonly client: RedisClient; readonly batcher: MgetBatcher } | undefined;
+  readonly #slot: ClientSlot<IoredisClient>;
+  readonly #endpoint: string;
+  /** The last connection error the client reported, until it is ready again. */
+  #lastCause: Error | undefined;
+  #mget: { readonly client: IoredisClient; readonly batcher: MgetBatcher } | undefined;
 
   constructor(options: RedisBackendOptions = {}) {
     if (options === null || typeof options !== 'object') {
@@ -82,22 +88,33 @@ export class RedisBackend implements CacheBackend {
     if (!Number.isInteger(this.#scanCount) || this.#scanCount <= 0) {
       throw new CacheUsageError('expected a positive integer', 'RedisBackend.scanCount');
     }
-    const connect = (): Promise<RedisClient> =>
-      createRedisClient(options).then((client) => {
-        // Without a listener, ioredis prints every failed reconnection; failures reach callers as Results.
-        client.on('error', () => {});
+    // Created on the first operation, never here: a backend that is built and not used (or a
+    // config entry not yet needed) dials nothing and cannot keep the process alive.
+    // The listener also keeps ioredis from printing every failed reconnection: failures reach
+    // callers as Results, and the service announces the first one (see FailureWarning).
+    const connect = (): Promise<IoredisClient> =>
+      createRedisClient(options, (error) => {
+        this.#lastCause = error;
+      }).then((client) => {
+        client.on('ready', () => {
+          this.#lastCause = undefined;
+        });
         return client;
       });
-    this.#slot = new ClientSlot(
-      options.client !== undefined ? { client: options.client } : { connect: connect() },
+    this.#endpoint = options.client !== undefined ? 'injected client' : redisEndpoint(options);
+    this.#slot = new ClientSlot<IoredisClient>(
+      options.client !== undefined ? { client: options.client as IoredisClient } : { connect },
       this.name,
-      toRedisError,
+      this.#toError,
     );
     this.#lockProvider = new RedisLockProvider(() => this.#slot.ready(), options.lock);
     this.locks = this.#lockProvider;
   }
 
-  /** The ioredis client, once connected (for diagnostics and tests). */
+  /**
+   * The ioredis client (`Redis` or `Cluster`; cast it to call ioredis methods) once connected:
+   * `undefined` before the first operation (see the class comment).
+   */
   get client(): RedisClient | undefined {
     return this.#slot.current;
   }
@@ -136,7 +153,7 @@ export class RedisBackend implements CacheBackend {
       // The hot path (a hit on a single node): straight into the turn's MGET, one promise layer.
       return hintedRead(client, this.#batcher(client), key, tagKeyPrefix, tagHint).then(
         ok,
-        (error: unknown) => err(toRedisError(error, key)),
+        (error: unknown) => err(this.#toError(error, key)),
       );
     }
     return this.#slot.run(key, (client) =>
@@ -223,8 +240,18 @@ export class RedisBackend implements CacheBackend {
     return OK_VOID;
   }
 
+  /** Where the backend connects and, while it cannot, the last connection error (never credentials). */
+  describe(): string {
+    const cause = this.#lastCause === undefined ? '' : `, last connection error: ${this.#lastCause.message}`;
+    return `redis ${this.#endpoint}${cause}`;
+  }
+
+  /** An ioredis failure as a `CacheError`; connection failures name the endpoint and the socket's error. */
+  readonly #toError = (error: unknown, key: string | undefined): CacheError =>
+    withConnectionCause(toRedisError(error, key), this.#endpoint, this.#lastCause);
+
   /** The batcher of single-node reads (`undefined` on a cluster: keys live on several nodes). */
-  #batcher(client: RedisClient): MgetBatcher | undefined {
+  #batcher(client: IoredisClient): MgetBatcher | undefined {
     if (client.isCluster) return undefined;
     if (this.#mget?.client !== client) this.#mget = { client, batcher: new MgetBatcher(client as Redis) };
     return this.#mget.batcher;

@@ -1,20 +1,9 @@
 import type { Cluster, ClusterOptions, Redis, RedisOptions } from 'ioredis';
 import { CacheError } from '../../errors.js';
+import type { RedisConnectionOptions } from './redis-types.js';
 
-/** A connected ioredis client: a single node or a cluster. */
-export type RedisClient = Redis | Cluster;
-
-/** How to reach Redis when the backend creates (and therefore owns) its client. */
-export interface RedisConnectionOptions {
-  /** `redis://` or `rediss://` URL of a single node. */
-  readonly url?: string;
-  /** Cluster seed nodes (`host:port`); when given, a `Cluster` client is created. */
-  readonly clusterNodes?: readonly string[];
-  /** Extra ioredis options for a single-node client (merged over the backend's defaults). */
-  readonly redisOptions?: RedisOptions;
-  /** Extra ioredis options for a cluster client (merged over the backend's defaults). */
-  readonly clusterOptions?: ClusterOptions;
-}
+/** An ioredis client with ioredis' types, for the backend's internals (never in public types). */
+export type IoredisClient = Redis | Cluster;
 
 /**
  * Defaults for clients the backend creates: fail fast while disconnected (no offline queue, one
@@ -59,31 +48,44 @@ export function parseHostPort(node: string): { host: string; port: number } {
   return { host: match[1]!, port: Number(match[2]) };
 }
 
-/** Creates a client and waits until it is ready or has failed once (it keeps reconnecting then). */
-export async function createRedisClient(options: RedisConnectionOptions): Promise<RedisClient> {
+/**
+ * Creates a client and waits until it is ready or has failed once (it keeps reconnecting then).
+ * `onError` hears every connection error from the start (the first one is usually the cause
+ * a user needs: `ECONNREFUSED`, `ENOTFOUND`).
+ */
+export async function createRedisClient(
+  options: RedisConnectionOptions,
+  onError: (error: Error) => void,
+): Promise<IoredisClient> {
   const { Redis, Cluster } = await loadIoredis();
-  let client: RedisClient;
+  let client: IoredisClient;
+  // The public option types are `object` (see redis-types.ts): ioredis checks them at run time.
+  const clusterOptions = options.clusterOptions as ClusterOptions | undefined;
   if (options.clusterNodes !== undefined && options.clusterNodes.length > 0) {
     client = new Cluster(options.clusterNodes.map(parseHostPort), {
       enableOfflineQueue: false,
       enableAutoPipelining: true,
       clusterRetryStrategy: (times: number) => Math.min(100 * times, 1_000),
-      ...options.clusterOptions,
+      ...clusterOptions,
       redisOptions: {
         maxRetriesPerRequest: FAIL_FAST.maxRetriesPerRequest,
         connectTimeout: FAIL_FAST.connectTimeout,
-        ...options.clusterOptions?.redisOptions,
+        ...clusterOptions?.redisOptions,
       },
     });
   } else {
-    client = new Redis(options.url ?? 'redis://127.0.0.1:6379', { ...FAIL_FAST, ...options.redisOptions });
+    client = new Redis(options.url ?? 'redis://127.0.0.1:6379', {
+      ...FAIL_FAST,
+      ...(options.redisOptions as RedisOptions | undefined),
+    });
   }
+  client.on('error', onError);
   await firstReadyOrError(client);
   return client;
 }
 
 /** A second connection for SUBSCRIBE, as eager to reconnect as the first. */
-export async function duplicateForSubscribe(client: RedisClient): Promise<RedisClient> {
+export async function duplicateForSubscribe(client: IoredisClient): Promise<IoredisClient> {
   const copy = client.isCluster ? (client as Cluster).duplicate() : (client as Redis).duplicate();
   // Without an 'error' listener, ioredis prints every reconnection failure.
   copy.on('error', () => {});
@@ -91,7 +93,7 @@ export async function duplicateForSubscribe(client: RedisClient): Promise<RedisC
   return copy;
 }
 
-function firstReadyOrError(client: RedisClient): Promise<void> {
+function firstReadyOrError(client: IoredisClient): Promise<void> {
   if (client.status === 'ready') return Promise.resolve();
   return new Promise((resolve) => {
     const done = (): void => {

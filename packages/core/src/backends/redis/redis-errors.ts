@@ -39,3 +39,46 @@ export function toRedisError(error: unknown, key?: string): CacheError {
     ...(key !== undefined && { key }),
   });
 }
+
+/**
+ * Where a backend-created client connects, for error messages: `host:port` (several for a
+ * cluster), never the credentials a `redis://user:password@host` URL carries.
+ */
+export function redisEndpoint(options: {
+  readonly url?: string;
+  readonly clusterNodes?: readonly string[];
+}): string {
+  if (options.clusterNodes !== undefined && options.clusterNodes.length > 0) {
+    return `cluster ${options.clusterNodes.map((node) => node.replace(/^.*@/, '')).join(',')}`;
+  }
+  if (options.url === undefined) return '127.0.0.1:6379';
+  try {
+    const url = new URL(options.url);
+    return `${url.hostname}:${url.port || '6379'}`;
+  } catch {
+    return 'an unparsable URL';
+  }
+}
+
+/**
+ * A connection failure named by where it happened and why: ioredis says only "Stream isn't
+ * writeable..." for a command refused while disconnected; the socket's own error (`connect
+ * ECONNREFUSED 127.0.0.1:6390`, `getaddrinfo ENOTFOUND redis-a.internal`) is the cause a user
+ * needs. Other failures are returned as they are.
+ */
+export function withConnectionCause(
+  error: CacheError,
+  endpoint: string,
+  cause: Error | undefined,
+): CacheError {
+  if (error.code !== 'CONNECTION') return error;
+  const why =
+    cause === undefined || cause.message === error.message
+      ? error.message
+      : `${cause.message} (${error.message})`;
+  return new CacheError('CONNECTION', `redis ${endpoint}: ${why}`, {
+    backend: 'redis',
+    cause: error.cause ?? error,
+    ...(error.key !== undefined && { key: error.key }),
+  });
+}

@@ -3,8 +3,9 @@ import { withTimeout } from '../../resilience/resilient-backend.js';
 import { ok, type Result } from '../../result.js';
 import type { Lock, LockProvider } from '../../types/backend.js';
 import { EXTEND_LOCK_SCRIPT, LuaScript, RELEASE_LOCK_SCRIPT } from './lua-scripts.js';
-import { duplicateForSubscribe, type RedisClient } from './redis-client.js';
+import { duplicateForSubscribe, type IoredisClient } from './redis-client.js';
 import { toRedisError } from './redis-errors.js';
+import type { RedisClient } from './redis-types.js';
 
 /** Options of {@link RedisLockProvider}. */
 export interface RedisLockOptions {
@@ -38,16 +39,17 @@ const extend = new LuaScript(EXTEND_LOCK_SCRIPT);
  * message or one bounded slice, whichever comes first. Without pub/sub they poll with jitter.
  */
 export class RedisLockProvider implements LockProvider {
-  readonly #client: () => Promise<RedisClient>;
+  readonly #client: () => Promise<IoredisClient>;
   readonly #sliceMs: number;
   readonly #pubsub: boolean;
   readonly #timeoutMs: number;
   readonly #waiters = new Map<string, Set<() => void>>();
-  #subscriber: Promise<RedisClient | undefined> | undefined;
+  #subscriber: Promise<IoredisClient | undefined> | undefined;
   #closed = false;
 
+  /** @param client the ioredis client (`Redis` or `Cluster`), awaited on the first lock call. */
   constructor(client: () => Promise<RedisClient>, options: RedisLockOptions = {}) {
-    this.#client = client;
+    this.#client = client as () => Promise<IoredisClient>;
     this.#sliceMs = options.waitSliceMs ?? 200;
     this.#pubsub = options.pubsub ?? true;
     this.#timeoutMs = options.timeoutMs ?? 1_000;
@@ -107,13 +109,13 @@ export class RedisLockProvider implements LockProvider {
     this.#waiters.clear();
   }
 
-  #subscribe(): Promise<RedisClient | undefined> {
+  #subscribe(): Promise<IoredisClient | undefined> {
     this.#subscriber ??= this.#connectSubscriber();
     return this.#subscriber;
   }
 
-  async #connectSubscriber(): Promise<RedisClient | undefined> {
-    let subscriber: RedisClient | undefined;
+  async #connectSubscriber(): Promise<IoredisClient | undefined> {
+    let subscriber: IoredisClient | undefined;
     try {
       subscriber = await duplicateForSubscribe(await this.#client());
       subscriber.on('message', (_channel: string, key: string) => {
@@ -137,7 +139,7 @@ export class RedisLockProvider implements LockProvider {
 
 class RedisLock implements Lock {
   constructor(
-    private readonly client: RedisClient,
+    private readonly client: IoredisClient,
     private readonly key: string,
     private readonly token: string,
     private readonly timeoutMs: number,
