@@ -13,6 +13,7 @@ export default defineConfig({
       { find: /^@tagcache\/middleware\/koa$/, replacement: src('./packages/middleware/src/koa.ts') },
       { find: /^@tagcache\/middleware$/, replacement: src('./packages/middleware/src/index.ts') },
       { find: /^@tagcache\/prisma$/, replacement: src('./packages/prisma-extension/src/index.ts') },
+      { find: /^@tagcache\/cdn$/, replacement: src('./packages/cdn/src/index.ts') },
     ],
   },
   test: {

@@ -14,6 +14,7 @@ const entries = [
   { pkg: '@tagcache/core', dir: 'packages/core', subpaths: ['.'] },
   { pkg: '@tagcache/middleware', dir: 'packages/middleware', subpaths: ['.', './express', './koa'] },
   { pkg: '@tagcache/prisma', dir: 'packages/prisma-extension', subpaths: ['.'] },
+  { pkg: '@tagcache/cdn', dir: 'packages/cdn', subpaths: ['.'] },
 ];
 
 describe.each(entries)('$pkg', ({ pkg, dir, subpaths }) => {

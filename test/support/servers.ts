@@ -3,7 +3,7 @@
  * loopback ports, and stops them by PID. Nothing here ever touches a server it did not start.
  */
 import { type ChildProcess, execFile, spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -193,4 +193,42 @@ export async function startMemcached(port?: number, extraArgs: string[] = []): P
     throw error;
   }
   return { pid: child.pid!, port: chosen, stop };
+}
+
+/**
+ * Starts `varnishd` (with vmod_xkey: Debian's varnish and varnish-modules) in the foreground on
+ * a free loopback port, with a private working directory (`-n`), running `vclPath` with its
+ * backend port replaced by `backendPort`. Stopped by PID; its directory is removed.
+ */
+export async function startVarnish(vclPath: string, backendPort: number): Promise<RunningServer> {
+  const port = await freePort();
+  const dir = mkdtempSync(join(tmpdir(), 'tagcache-varnish-'));
+  chmodSync(dir, 0o755); // varnishd's unprivileged workers read the VCL and the working dir
+  const vcl = readFileSync(vclPath, 'utf8').replace(/\.port = "\d+";/, `.port = "${backendPort}";`);
+  writeFileSync(join(dir, 'default.vcl'), vcl, { mode: 0o644 });
+  const child = launch('varnishd', [
+    '-F',
+    '-n',
+    join(dir, 'work'),
+    '-a',
+    `127.0.0.1:${port}`,
+    '-f',
+    join(dir, 'default.vcl'),
+    '-T',
+    'none',
+    '-s',
+    'malloc,32m',
+  ]);
+  const stop = stopper(child, dir);
+  try {
+    await waitUntil(
+      `varnishd on ${port}`,
+      async () => (await ask(port, 'PURGE / HTTP/1.1\r\nHost: varnish\r\n\r\n')).startsWith('HTTP/1.1 400'),
+      200,
+    );
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+  return { pid: child.pid!, port, stop };
 }

@@ -5,6 +5,9 @@ import { getOrSet } from './get-or-set.js';
 import { escapePattern } from './keys/glob.js';
 import { TypedEmitter } from './observability/emitter.js';
 import { type CacheStats, emptyStats } from './observability/stats.js';
+import { PurgeDispatcher } from './purge/purge-dispatcher.js';
+import { resolvePurgeSettings } from './purge/purge-settings.js';
+import type { TagHeaderFormat } from './purge/purger.js';
 import { ResilientBackend } from './resilience/resilient-backend.js';
 import { toMilliseconds } from './time/duration.js';
 import type { CacheBackend } from './types/backend.js';
@@ -38,12 +41,17 @@ export class CacheService {
   readonly #core: CacheCore;
   readonly #events = new TypedEmitter<CacheEvents>();
   readonly #stats = emptyStats();
+  /** Present only with `purgers`. */
+  readonly #purges: PurgeDispatcher | undefined;
   #closed = false;
 
   constructor(options: CacheServiceOptions) {
     const settings = resolveSettings(options);
+    const purge = resolvePurgeSettings(options.purgers, options.purge);
     this.name = settings.name;
     this.#core = new CacheCore(settings, this.#stats, this.#events);
+    this.#purges =
+      purge.purgers.length > 0 ? new PurgeDispatcher(purge, this.#events, settings.logger) : undefined;
   }
 
   /** The backend as the service uses it (wrapped in a {@link ResilientBackend} when resilience is on). */
@@ -132,11 +140,16 @@ export class CacheService {
   /**
    * Makes every entry tagged with any of `tags` a miss, in every process sharing the backend.
    * O(1) per tag, whatever the number of entries. `false` when the backend failed.
+   *
+   * With `purgers`, the tags are then queued for every purger (also when the backend failed:
+   * the origin then answers uncached). It returns without waiting for the CDN, whose
+   * failures go to `purge-error` events, never to the caller.
    */
   async invalidateTags(tags: readonly string[]): Promise<boolean> {
     const checked = this.#core.checkTags(tags);
     if (checked.length === 0) return true;
     const done = await this.#core.tags.invalidate(checked);
+    this.#purges?.enqueue(checked);
     if (!done.ok) {
       this.#core.fail(done.error, 'invalidateTags');
       return false;
@@ -144,6 +157,23 @@ export class CacheService {
     this.#stats.invalidations += checked.length;
     this.#events.emit('invalidate', { tags: checked });
     return true;
+  }
+
+  /**
+   * The response header the first purger reads tags from (`xkey`, `Surrogate-Key`,
+   * `Cache-Tag`), or `undefined` without purgers. The HTTP middleware sends it by default.
+   */
+  get tagHeader(): TagHeaderFormat | undefined {
+    return this.#purges?.tagHeader;
+  }
+
+  /**
+   * Resolves when every purge queued so far has been sent (retries included) or given up.
+   * Second purges (`repurgeAfter`) still waiting their delay are not awaited; `close()` sends
+   * them at once. Never rejects. For tests and orderly shutdown.
+   */
+  async settlePurges(): Promise<void> {
+    await this.#purges?.settle();
   }
 
   /**
@@ -189,10 +219,14 @@ export class CacheService {
     this.#events.off(event, listener);
   }
 
-  /** Closes the backend (once). */
+  /**
+   * Closes the backend (once), after sending every queued purge (the waiting second purges
+   * at once, retries included).
+   */
   async close(): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
+    await this.#purges?.close();
     const closed = await this.#core.backend.close();
     if (!closed.ok) this.#core.fail(closed.error, 'close');
   }

@@ -55,6 +55,11 @@ export {
 export { escapePattern, GlobMatcher, globToRedisPattern, matchesGlob } from './keys/glob.js';
 export { argumentsHash, hashString, stableHash, stableStringify } from './keys/stable-hash.js';
 export type { CacheStats } from './observability/stats.js';
+export { isPurgeableTag } from './purge/batches.js';
+export { PurgeError, type PurgeErrorCode, type PurgeErrorDetails } from './purge/purge-error.js';
+export type { PurgeFailure, PurgeReport } from './purge/purge-queue.js';
+export type { PurgeOptions } from './purge/purge-settings.js';
+export type { PurgeBatchLimits, Purger, TagHeaderFormat } from './purge/purger.js';
 export {
   CircuitBreaker,
   type CircuitBreakerOptions,

@@ -1,4 +1,5 @@
 import type { CacheError } from '../errors.js';
+import type { PurgeFailure, PurgeReport } from '../purge/purge-queue.js';
 
 /** Which service operation an error or event came from. */
 export type CacheOperation =
@@ -29,6 +30,10 @@ export interface CacheEvents {
   load: { key: string; background: boolean };
   /** The cache layer failed; the caller got a miss or `false` instead of an exception. */
   error: { error: CacheError; operation: CacheOperation; key?: string };
+  /** A purger purged a batch of tags (or everything) at the CDN. */
+  purge: PurgeReport;
+  /** A purge was given up (retries spent, not retryable, or dropped by a full queue). */
+  'purge-error': PurgeFailure;
 }
 
 /** A listener for event `E`. */

@@ -1,4 +1,6 @@
 import type { CacheError } from '../errors.js';
+import type { PurgeOptions } from '../purge/purge-settings.js';
+import type { Purger } from '../purge/purger.js';
 import type { CircuitState } from '../resilience/circuit-breaker.js';
 import type { CompressionOptions } from '../serializers/compressing.js';
 import type { SerializerOption } from '../serializers/resolve.js';
@@ -78,6 +80,14 @@ export interface CacheServiceOptions {
    * every later reader. Default `false` (each read gets its own copy, as from Redis).
    */
   readonly sharedValues?: boolean;
+  /**
+   * CDNs and reverse proxies to purge after `invalidateTags` (`@tagcache/cdn` has
+   * `varnishPurger`, `fastlyPurger`, `cloudflarePurger`). Purges run in the background:
+   * `invalidateTags` never waits for them or fails because of them. Default none.
+   */
+  readonly purgers?: readonly Purger[];
+  /** How purges are queued, retried and repeated. */
+  readonly purge?: PurgeOptions;
 }
 
 /** Options of `set`. */

@@ -1,13 +1,8 @@
-import type { CacheLogger, CacheService, Duration } from '@tagcache/core';
+import type { CacheLogger, CacheService, Duration, TagHeaderFormat } from '@tagcache/core';
 import type { RequestInfo } from './request-info.js';
 
-/** A tag header format: its name and the separator between tags. */
-export interface TagHeaderFormat {
-  /** Header name, e.g. `'Cache-Tag'`, `'Surrogate-Key'`, `'Edge-Cache-Tag'`, `'xkey'`. */
-  readonly name: string;
-  /** `','` (Cloudflare, Akamai) or `' '` (Fastly, Varnish xkey). */
-  readonly separator: ',' | ' ';
-}
+/** A tag header format: its name and the separator between tags (the core's type, re-exported). */
+export type { TagHeaderFormat };
 
 /** Statuses stored by default: the heuristically cacheable ones of RFC 9110 §15.1, minus 206. */
 export const DEFAULT_STATUSES: readonly number[] = [200, 203, 204, 300, 301, 308, 404, 405, 410, 414, 501];
@@ -62,10 +57,12 @@ export interface CacheResponsesOptions<Native = unknown> {
   /** Same as {@link allowAuthorization} for `Cookie` (`{headers.cookie}`). Default `false`. */
   readonly allowCookies?: boolean;
   /**
-   * The tag header sent for CDN purging: `'Cache-Tag'` (comma-separated, the default),
-   * `'Surrogate-Key'` (space-separated), a custom {@link TagHeaderFormat}, or `false`.
+   * The tag header sent for CDN purging: `'Cache-Tag'` (comma-separated), `'Surrogate-Key'`
+   * or `'xkey'` (space-separated), a custom {@link TagHeaderFormat}, or `false`. Default: the
+   * header of the cache's first purger (`cache.tagHeader`: Varnish `xkey`, Fastly
+   * `Surrogate-Key`, Cloudflare `Cache-Tag`), else `'Cache-Tag'`.
    */
-  readonly tagHeader?: 'Cache-Tag' | 'Surrogate-Key' | TagHeaderFormat | false;
+  readonly tagHeader?: 'Cache-Tag' | 'Surrogate-Key' | 'xkey' | TagHeaderFormat | false;
   /** Longest tag header value in bytes; longer ones are cut at a tag boundary. Default 16 KiB. */
   readonly tagHeaderLimit?: number;
   /** Keys longer than this are replaced by a hash. Default 200. */

@@ -55,6 +55,7 @@ export interface HitMemo {
 const TAG_HEADERS: Record<string, TagHeaderFormat> = {
   'Cache-Tag': { name: 'Cache-Tag', separator: ',' },
   'Surrogate-Key': { name: 'Surrogate-Key', separator: ' ' },
+  xkey: { name: 'xkey', separator: ' ' },
 };
 
 /** Validates options; throws a `CacheUsageError` naming the field for bad ones. */
@@ -79,7 +80,7 @@ export function resolveSettings<Native>(options: CacheResponsesOptions<Native>):
       ? undefined
       : typeof options.tagHeader === 'string'
         ? TAG_HEADERS[options.tagHeader]
-        : (options.tagHeader ?? TAG_HEADERS['Cache-Tag']);
+        : (options.tagHeader ?? options.cache.tagHeader ?? TAG_HEADERS['Cache-Tag']);
   if (tagHeader !== undefined && !/^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/.test(tagHeader.name)) {
     throw new CacheUsageError(`invalid tag header name '${String(tagHeader.name)}'`, 'tagHeader');
   }
