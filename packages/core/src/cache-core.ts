@@ -39,8 +39,8 @@ export interface CoreSettings {
   readonly protection: { readonly enabled: boolean; readonly lockTtlMs: number; readonly maxWaitMs: number };
   readonly locks: LockProvider | undefined;
   readonly logger: CacheLogger;
-  /** Where the first backend failure is announced: the user's logger, or the process's warnings. */
-  readonly failureWarnings: CacheLogger | 'process';
+  /** Whether backend failures are announced as process warnings (no logger was configured). */
+  readonly failureWarnings: boolean;
 }
 
 /**
@@ -62,7 +62,7 @@ export class CacheCore {
   readonly #sharedValues: WeakMap<CacheEntry, { value: unknown }> | undefined;
   /** Tag names last seen per key, for backends that read tag versions with the entry. */
   readonly #hints: TagHints | undefined;
-  readonly #warning: FailureWarning;
+  readonly #warning: FailureWarning | undefined;
 
   constructor(
     settings: CoreSettings,
@@ -76,7 +76,7 @@ export class CacheCore {
     this.#decoded = inProcess ? new WeakMap() : undefined;
     this.#sharedValues = inProcess && settings.sharedValues ? new WeakMap() : undefined;
     this.#hints = settings.backend.getTagged ? new TagHints() : undefined;
-    this.#warning = new FailureWarning(settings.failureWarnings, settings.name);
+    this.#warning = settings.failureWarnings ? new FailureWarning(settings.name) : undefined;
   }
 
   /** The backend key for a user key; throws for keys that cannot be keys. */
@@ -255,7 +255,7 @@ export class CacheCore {
       { err: error, code: error.code, operation, key, cache: this.settings.name, backend: this.backend.name },
       `tagcache ${operation} failed: ${error.message}`,
     );
-    this.#warning.report(error, operation, this.backend);
+    this.#warning?.report(error, operation, this.backend);
     this.events.emit('error', key === undefined ? { error, operation } : { error, operation, key });
   }
 

@@ -43,7 +43,7 @@ export function resolveSettings(options: CacheServiceOptions): CoreSettings {
     locks:
       enabled && backend.capabilities.shared ? (backend.locks ?? new AddLockProvider(backend)) : undefined,
     logger: options.logger ?? silentLogger,
-    failureWarnings: options.logger ?? 'process',
+    failureWarnings: options.logger === undefined,
   };
 }
 

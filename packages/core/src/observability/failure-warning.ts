@@ -1,7 +1,6 @@
 import type { CacheError, CacheErrorCode } from '../errors.js';
 import type { CacheBackend } from '../types/backend.js';
 import type { CacheOperation } from '../types/events.js';
-import { type CacheLogger, silentLogger } from '../types/logger.js';
 
 /** Codes that mean the backend itself is in trouble (not a value or a key the caller gave). */
 const BACKEND_TROUBLE: ReadonlySet<CacheErrorCode> = new Set([
@@ -15,29 +14,26 @@ const BACKEND_TROUBLE: ReadonlySet<CacheErrorCode> = new Set([
 export const FAILURE_WARNING_INTERVAL_MS = 60_000;
 
 /**
- * Says, once and then at most once a minute, that the backend is failing, even when no logger
- * was configured: a wrong Redis URL must not fail silently (every request a plain `MISS`).
- * With a logger the warning goes to `logger.warn`; without one to `process.emitWarning`
- * (stderr, or the process's `warning` listeners). Passing `logger: silentLogger` explicitly
- * silences it. Backend errors name where the backend connects (host and port, never
- * credentials) and the cause (`ECONNREFUSED`...), so the warning does too.
+ * Says, once and then at most once a minute, that the backend is failing when no logger was
+ * configured: a wrong Redis URL must not fail silently (every request a plain `MISS`). The
+ * warning goes to `process.emitWarning` (stderr, or the process's `warning` listeners). With a
+ * logger every failure already goes to `logger.error`, so nothing more is said; passing
+ * `logger: silentLogger` silences both. Backend errors name where the backend connects (host and
+ * port, never credentials) and the cause (`ECONNREFUSED`...), so the warning does too.
  * Runs only when an operation failed: nothing on the hit path.
  */
 export class FailureWarning {
-  readonly #logger: CacheLogger | 'process';
   readonly #cache: string;
   #next = 0;
   #suppressed = 0;
 
-  /** `logger` is the user's, or `'process'` when none was configured. */
-  constructor(logger: CacheLogger | 'process', cache: string) {
-    this.#logger = logger;
+  constructor(cache: string) {
     this.#cache = cache;
   }
 
   /** Called for every failure the service reports. */
   report(error: CacheError, operation: CacheOperation, backend: CacheBackend): void {
-    if (!BACKEND_TROUBLE.has(error.code) || this.#logger === silentLogger) return;
+    if (!BACKEND_TROUBLE.has(error.code)) return;
     const now = Date.now();
     if (now < this.#next) {
       this.#suppressed++;
@@ -51,10 +47,6 @@ export class FailureWarning {
       `tagcache: cache '${this.#cache}' (${where}) ${operation} failed, serving without the cache: ` +
       `${error.code}: ${error.message}${more}. Logged at most once a minute; every failure is counted in ` +
       `stats().errors and emitted as an 'error' event.`;
-    if (this.#logger === 'process') {
-      process.emitWarning(message, { type: 'TagcacheWarning', code: `TAGCACHE_${error.code}` });
-    } else {
-      this.#logger.warn({ code: error.code, operation, cache: this.#cache, backend: backend.name }, message);
-    }
+    process.emitWarning(message, { type: 'TagcacheWarning', code: `TAGCACHE_${error.code}` });
   }
 }

@@ -69,8 +69,8 @@ export interface CacheServiceOptions {
   /**
    * A pino-compatible logger. Default: silent, except that the first backend failure (and then
    * at most one a minute) is announced through `process.emitWarning`, naming the backend's host,
-   * port and the cause; pass `silentLogger` to silence that too. With a logger, that warning
-   * goes to `logger.warn` and every failure to `logger.error`.
+   * port and the cause; pass `silentLogger` to silence that too. With a logger, every failure
+   * goes to `logger.error` (its message names the host, port and cause) and no warning is added.
    */
   readonly logger?: CacheLogger;
   /**
