@@ -100,8 +100,8 @@ describe.skipIf(!url)('RedisBackend round trips (MONITOR on a server of its own)
     expect(commands.map((c) => c[0]!.toLowerCase())).toEqual(['mget']);
     expect(commands[0]).toEqual([
       'mget',
-      'rt:user:1',
-      ...['users', 'user:1', 'team:7'].map((t) => `__tc:t:rt:${t}`),
+      'rt:|user:1',
+      ...['users', 'user:1', 'team:7'].map((t) => `__tc:t:rt:|${t}`),
     ]);
     expect(scripted).toEqual([]);
   });
@@ -141,7 +141,7 @@ describe.skipIf(!url)('RedisBackend round trips (MONITOR on a server of its own)
     await counter.reset();
     expect(await cache.get('plain')).toBe('p');
     const { commands } = await counter.settle();
-    expect(commands).toEqual([['mget', 'rt:plain']]);
+    expect(commands).toEqual([['mget', 'rt:|plain']]);
   });
 
   it('concurrent reads share one MGET, shared tag keys asked once', async () => {

@@ -1,5 +1,6 @@
 import { type CacheEntry, decodeEntry, encodeEntry, type TagStamp } from './entry/entry-codec.js';
 import { CacheError, CacheUsageError } from './errors.js';
+import { namespaceOf } from './keys/namespace.js';
 import type { TypedEmitter } from './observability/emitter.js';
 import { FailureWarning } from './observability/failure-warning.js';
 import type { CacheStats } from './observability/stats.js';
@@ -7,7 +8,7 @@ import type { Serializer } from './serializers/serializer.js';
 import { SingleFlight } from './stampede/single-flight.js';
 import { sameNames, TagHints } from './tags/tag-hints.js';
 import { TagVersions } from './tags/tag-versions.js';
-import { type CacheBackend, INTERNAL_KEY_PREFIX, type LockProvider } from './types/backend.js';
+import type { CacheBackend, LockProvider } from './types/backend.js';
 import type { CacheEvents, CacheOperation } from './types/events.js';
 import type { CacheLogger } from './types/logger.js';
 
@@ -52,6 +53,8 @@ export class CacheCore {
   readonly settings: CoreSettings;
   readonly backend: CacheBackend;
   readonly tags: TagVersions;
+  /** What every backend key of this service begins with: the prefix and `|` (see `keys/namespace.ts`). */
+  readonly namespace: string;
   readonly flights = new SingleFlight();
   /**
    * Decoded headers by stored bytes. An in-process backend hands back the very bytes it holds,
@@ -71,7 +74,8 @@ export class CacheCore {
   ) {
     this.settings = settings;
     this.backend = settings.backend;
-    this.tags = new TagVersions(settings.backend, settings.prefix, settings.tagTtlMs);
+    this.namespace = namespaceOf(settings.prefix);
+    this.tags = new TagVersions(settings.backend, this.namespace, settings.tagTtlMs);
     const inProcess = !settings.backend.capabilities.shared;
     this.#decoded = inProcess ? new WeakMap() : undefined;
     this.#sharedValues = inProcess && settings.sharedValues ? new WeakMap() : undefined;
@@ -93,14 +97,9 @@ export class CacheCore {
         'key',
       );
     }
-    const full = this.settings.prefix + key;
-    if (full.startsWith(INTERNAL_KEY_PREFIX)) {
-      throw new CacheUsageError(
-        `keys starting with '${INTERNAL_KEY_PREFIX}' are reserved for the cache itself`,
-        'key',
-      );
-    }
-    return full;
+    // The namespace cannot begin with `__tc:` (checked once, in the settings): no key can reach
+    // the service's records.
+    return this.namespace + key;
   }
 
   /** Validates a tag list (non-empty strings). */

@@ -118,7 +118,7 @@ export class CacheService {
     if (typeof pattern !== 'string' || pattern.length === 0) {
       throw new CacheUsageError('a pattern must be a non-empty string', 'pattern');
     }
-    const full = escapePattern(this.#core.settings.prefix) + pattern;
+    const full = escapePattern(this.#core.namespace) + pattern;
     const removed = await this.#core.backend.deletePattern(full);
     if (!removed.ok) {
       this.#core.fail(removed.error, 'deletePattern', full);

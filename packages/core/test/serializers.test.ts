@@ -156,10 +156,10 @@ describe('serialization through the service', () => {
     expect(await cache.set('bad', { fn: () => 1 })).toBe(false);
     expect(await cache.set('cyclic', cyclic)).toBe(false);
     expect(errors.map((e) => [e.code, e.key])).toEqual([
-      ['SERIALIZATION', 'bad'],
-      ['SERIALIZATION', 'cyclic'],
+      ['SERIALIZATION', '|bad'],
+      ['SERIALIZATION', '|cyclic'],
     ]);
-    expect(errors[0]!.message).toContain("'bad'");
+    expect(errors[0]!.message).toContain("'|bad'");
     expect(await cache.get('neighbour')).toBe('intact');
     expect(await cache.has('bad')).toBe(false);
   });
@@ -189,12 +189,12 @@ describe('serialization through the service', () => {
     const codes: string[] = [];
     json.on('error', ({ error }) => codes.push(error.code));
     expect(await json.get('k')).toBeUndefined();
-    await backend.set('planted', Buffer.from('not an entry at all'));
+    await backend.set('|planted', Buffer.from('not an entry at all'));
     expect(await json.get('planted')).toBeUndefined();
     const good = await json.set('trunc', { a: 'b'.repeat(100) });
     expect(good).toBe(true);
-    const stored = await backend.get('trunc');
-    if (stored.ok && stored.value) await backend.set('trunc', stored.value.subarray(0, 60));
+    const stored = await backend.get('|trunc');
+    if (stored.ok && stored.value) await backend.set('|trunc', stored.value.subarray(0, 60));
     expect(await json.get('trunc')).toBeUndefined();
     expect(codes).toEqual(['SERIALIZATION', 'SERIALIZATION', 'SERIALIZATION']);
   });

@@ -204,7 +204,7 @@ describe('stampede protection across processes (shared backend, add-based lock)'
     ]);
     expect(results.every((r) => r === 'value')).toBe(true);
     expect(calls).toBe(1);
-    expect(await memory.get('__tc:l:k')).toEqual({ ok: true, value: undefined }); // released
+    expect(await memory.get('__tc:l:|k')).toEqual({ ok: true, value: undefined }); // released
   });
 
   it('loads anyway when the lock store fails (a cache is never why a request fails)', async () => {

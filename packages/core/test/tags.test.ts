@@ -56,7 +56,7 @@ describe('tag invalidation', () => {
     // Lose every tag version (eviction, expiry, a flushed tag store).
     await memory.deletePattern('*'); // user keys
     await cache.set('k', 'old', { tags: ['t'] });
-    const tagKeys = ['__tc:t:t'];
+    const tagKeys = ['__tc:t:|t'];
     for (const key of tagKeys) await memory.delete(key);
     expect(await cache.get('k')).toBeUndefined();
     // A fresh version is created on the next write, and works as usual.

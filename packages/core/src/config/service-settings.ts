@@ -1,5 +1,6 @@
 import type { CoreSettings } from '../cache-core.js';
 import { CacheUsageError } from '../errors.js';
+import { namespaceOf } from '../keys/namespace.js';
 import { ResilientBackend } from '../resilience/resilient-backend.js';
 import { resolveSerializer } from '../serializers/resolve.js';
 import { AddLockProvider } from '../stampede/add-lock.js';
@@ -18,7 +19,7 @@ export function resolveSettings(options: CacheServiceOptions): CoreSettings {
     throw new CacheUsageError('expected a CacheBackend (e.g. new MemoryBackend())', 'backend');
   }
   const prefix = options.prefix ?? '';
-  if (typeof prefix !== 'string') throw new CacheUsageError('expected a string', 'prefix');
+  namespaceOf(prefix);
   const name = options.name ?? 'default';
   if (typeof name !== 'string' || name.length === 0)
     throw new CacheUsageError('expected a non-empty string', 'name');

@@ -1,4 +1,5 @@
 import { CacheUsageError } from '../errors.js';
+import { namespaceOf } from '../keys/namespace.js';
 import { type Duration, toMilliseconds } from '../time/duration.js';
 import type { BackendConfig, CachesConfig } from './config-types.js';
 
@@ -27,8 +28,7 @@ export function validateCachesConfig(config: CachesConfig): string {
       fail(`${at}.default`, 'expected a boolean');
     if (backend.default) defaults.push(backend.name);
     duration(backend.defaultTtl, `${at}.defaultTtl`);
-    if (backend.prefix !== undefined && typeof backend.prefix !== 'string')
-      fail(`${at}.prefix`, 'expected a string');
+    if (backend.prefix !== undefined) namespaceOf(backend.prefix, `${at}.prefix`);
     switch (backend.type) {
       case 'memory':
         for (const field of ['maxEntries', 'maxBytes', 'maxEntrySize'] as const) {

@@ -10,7 +10,7 @@ const encoder = new TextEncoder();
 
 /**
  * Versioned tags (Symfony's TagAwareAdapter design). Each tag has a version: a random token,
- * stored at `__tc:t:<prefix><tag>`. Invalidating a tag writes a new token: O(1), whatever the
+ * stored at `__tc:t:<prefix>|<tag>`. Invalidating a tag writes a new token: O(1), whatever the
  * number of entries. An entry records its tags' versions as they were *before* its value was
  * loaded, and is a miss as soon as one differs or is missing.
  *
@@ -24,9 +24,10 @@ export class TagVersions {
   readonly #backend: CacheBackend;
   readonly #ttlMs: number;
 
-  constructor(backend: CacheBackend, servicePrefix: string, ttlMs: number) {
+  /** `namespace`: the service's prefix and its terminator (`keys/namespace.ts`). */
+  constructor(backend: CacheBackend, namespace: string, ttlMs: number) {
     this.#backend = backend;
-    this.keyPrefix = `${INTERNAL_KEY_PREFIX}t:${servicePrefix}`;
+    this.keyPrefix = `${INTERNAL_KEY_PREFIX}t:${namespace}`;
     this.#ttlMs = ttlMs;
   }
 
