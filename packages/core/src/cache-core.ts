@@ -52,7 +52,13 @@ export class CacheCore {
   readonly settings: CoreSettings;
   readonly backend: CacheBackend;
   readonly tags: TagVersions;
-  readonly flights = new SingleFlight();
+  /** Flights joined only while their values are current: their tag versions are checked first. */
+  readonly flights = new SingleFlight(async (basis) => {
+    const current = await this.tags.verify(basis);
+    if (current.ok) return current.value;
+    this.fail(current.error, 'getOrSet');
+    return false;
+  });
   /**
    * Decoded headers by stored bytes. An in-process backend hands back the very bytes it holds,
    * so a hit skips header parsing; network backends return new buffers, so it is left off.
