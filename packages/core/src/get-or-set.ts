@@ -153,11 +153,18 @@ async function joinFlight<T>(
 /**
  * A `getOrSet` for the key being loaded, from inside that load's own loader (an adapter
  * mounted twice on one service): waiting for the enclosing flight would wait for itself. Its
- * loader runs at once; its tags, TTL and `skipStore` apply to the enclosing load, which stores
- * the value once.
+ * loader runs at once; its tags (their versions captured before it runs), TTL and `skipStore`
+ * apply to the enclosing load, which stores the value once.
  */
 async function loadNested<T>(core: CacheCore, request: Request<T>, outer: ActiveLoad): Promise<T> {
-  if (request.tags.length > 0) outer.context.addTags(...request.tags);
+  if (request.tags.length > 0) {
+    const captured = await core.tags.capture(request.tags, Date.now() - core.settings.clockSkewMs);
+    if (captured.ok) outer.context.nestedStamps.push(...captured.value);
+    else {
+      core.fail(captured.error, 'getOrSet', request.fullKey);
+      outer.context.skipStore(); // the entry could not carry this call's tags
+    }
+  }
   if (request.ttlGiven) outer.context.capTtl(request.ttlMs);
   core.stats.loads++;
   return request.loader(new NestedContext<T>(request.key, outer.context));
@@ -246,7 +253,8 @@ async function load<T>(
 
   // The tag store is down: nothing is known about versions, and nothing is stored.
   if (!captured.ok) return { value, basis: [] };
-  let stamps: readonly TagStamp[] = captured.value;
+  let stamps: readonly TagStamp[] =
+    context.nestedStamps.length > 0 ? [...captured.value, ...context.nestedStamps] : captured.value;
   if (context.lateTags.length > 0) {
     const late = await core.tags.captureLate(
       core.checkTags(context.lateTags, 'addTags'),

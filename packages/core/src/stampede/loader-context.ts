@@ -1,3 +1,4 @@
+import type { TagStamp } from '../entry/entry-codec.js';
 import type { Duration } from '../time/duration.js';
 import { toMilliseconds } from '../time/duration.js';
 import type { LoaderContext } from '../types/options.js';
@@ -5,6 +6,8 @@ import type { LoaderContext } from '../types/options.js';
 /** What a load's loader asked for through its {@link LoaderContext}. */
 export class LoadContext<T> implements LoaderContext<T> {
   readonly lateTags: string[] = [];
+  /** Tag versions captured by re-entrant loads of the same key before their loaders ran. */
+  readonly nestedStamps: TagStamp[] = [];
   /** The TTL the loader set, in ms. */
   ttlMs: number | undefined;
   /** The shortest TTL asked for by re-entrant loads of the same key (see `reentry.ts`). */
