@@ -55,7 +55,13 @@ export class CacheCore {
   readonly tags: TagVersions;
   /** What every backend key of this service begins with: the prefix and `|` (see `keys/namespace.ts`). */
   readonly namespace: string;
-  readonly flights = new SingleFlight();
+  /** Flights joined only while their values are current: their tag versions are checked first. */
+  readonly flights = new SingleFlight(async (basis) => {
+    const current = await this.tags.verify(basis);
+    if (current.ok) return current.value;
+    this.fail(current.error, 'getOrSet');
+    return false;
+  });
   /**
    * Decoded headers by stored bytes. An in-process backend hands back the very bytes it holds,
    * so a hit skips header parsing; network backends return new buffers, so it is left off.

@@ -94,13 +94,16 @@ export class CacheService {
       core.fail(stamps.error, 'set', fullKey);
       return false;
     }
-    return core.store(fullKey, value, stamps.value, ttlMs, graceMs, 'set');
+    const stored = await core.store(fullKey, value, stamps.value, ttlMs, graceMs, 'set');
+    core.flights.supersede(fullKey); // a load that began before this write must not be shared or stored
+    return stored;
   }
 
   /** Removes `key`; `true` when it existed. */
   async delete(key: string): Promise<boolean> {
     const fullKey = this.#core.fullKey(key);
     const deleted = await this.#core.backend.delete(fullKey);
+    this.#core.flights.supersede(fullKey); // a load that began before the delete must not be shared or stored
     if (!deleted.ok) {
       this.#core.fail(deleted.error, 'delete', fullKey);
       return false;
@@ -120,6 +123,7 @@ export class CacheService {
     }
     const full = escapePattern(this.#core.namespace) + pattern;
     const removed = await this.#core.backend.deletePattern(full);
+    this.#core.flights.supersedeAll();
     if (!removed.ok) {
       this.#core.fail(removed.error, 'deletePattern', full);
       return 0;

@@ -69,6 +69,14 @@ describe('stableStringify', () => {
     expect(new Set(distinct.map(stableStringify)).size).toBe(distinct.length);
   });
 
+  it('tells apart instances of classes that hold no enumerable state, and them from {}', () => {
+    class JsonNull {}
+    class DbNull {}
+    const encoded = [new JsonNull(), new DbNull(), {}, Object.create(null)].map(stableStringify);
+    expect(new Set(encoded.slice(0, 3)).size).toBe(3);
+    expect(encoded[3]).toBe(encoded[2]); // a null-prototype object is plain data too
+  });
+
   it('survives cycles', () => {
     const a: Record<string, unknown> = {};
     a.self = a;

@@ -2,6 +2,7 @@ import { AsyncLocalStorage } from 'node:async_hooks';
 import { Prisma } from '@prisma/client/extension';
 import type { Sql } from '@prisma/client/runtime/client';
 import { hashString } from '@tagcache/core';
+import { ModelNames } from './model-names.js';
 import type { CachedModelMethods, TransactionMethod } from './model-types.js';
 import { resolveOptions } from './options.js';
 import { QueryHandler, type QueryParams } from './query-handler.js';
@@ -58,6 +59,7 @@ export function cacheExtension(options: CacheExtensionOptions) {
       options.cache,
       settings,
       graph,
+      new ModelNames(dataModel),
       version,
       { omit: internals._globalOmit ?? null },
       typeof keyContext === 'function' ? keyContext : keyContext === undefined ? undefined : () => keyContext,
@@ -68,7 +70,7 @@ export function cacheExtension(options: CacheExtensionOptions) {
     const rawRead = async (params: unknown): Promise<unknown> => {
       const declared = rawReads.getStore();
       const p = params as QueryParams;
-      return declared ? handler.rawRead(p, declared) : p.query(p.args);
+      return declared ? handler.rawRead(p, declared) : handler.rawQuery(p);
     };
 
     return client.$extends({
@@ -95,7 +97,8 @@ export function cacheExtension(options: CacheExtensionOptions) {
         } as TransactionMethod,
         /** Drops the cached reads of `models` and those tagged with `tags`. */
         async $invalidateCache(input: InvalidateCacheInput): Promise<void> {
-          const tags = [...(input.models ?? []).map((m) => handler.tag(m)), ...(input.tags ?? [])];
+          const models = handler.models(input.models, 'models');
+          const tags = [...models.map((m) => handler.tag(m)), ...(input.tags ?? [])];
           if (tags.length > 0) await handler.invalidate(tags);
         },
         /**
@@ -106,13 +109,17 @@ export function cacheExtension(options: CacheExtensionOptions) {
           if ((cacheOptions.models?.length ?? 0) + (cacheOptions.tags?.length ?? 0) === 0) {
             throw new TypeError('$queryRawCached: declare the models or tags the query depends on');
           }
+          handler.models(cacheOptions.models, 'models'); // unknown names fail here, before the query
           const self = Prisma.getExtensionContext(this) as unknown as RawClient;
           return (await rawReads.run(cacheOptions, async () => self.$queryRaw(query))) as R;
         },
         /** `$executeRaw` that invalidates only the declared models and tags (not every model). */
         $executeRawTouching(query: Sql, touched: RawWriteOptions): Promise<number> {
           const self = Prisma.getExtensionContext(this) as unknown as RawClient;
-          return rawWrites.run(touched, async () => self.$executeRaw(query));
+          return rawWrites.run(touched, async () => {
+            handler.models(touched.models, 'models'); // unknown names fail here, before the write
+            return self.$executeRaw(query);
+          });
         },
       },
     });

@@ -1,9 +1,12 @@
 import { type CacheService, CacheUsageError } from '@tagcache/core';
 import { readDependencies } from './dependencies.js';
 import { WRITE_OPERATIONS, writeTouches } from './invalidation.js';
+import type { ModelNames } from './model-names.js';
 import { type QueryCacheRequest, type ResolvedOptions, takeCacheArgs } from './options.js';
 import { modelTag, queryKey } from './query-key.js';
+import { rawQueryWrites } from './raw-sql.js';
 import type { RelationGraph } from './relation-graph.js';
+import { copyResult } from './result-copy.js';
 import { currentScope, transactionKind } from './transactions.js';
 import {
   CACHED_OPERATIONS,
@@ -18,16 +21,22 @@ export interface QueryParams {
   readonly operation: string;
   readonly args: unknown;
   query(args: unknown): PromiseLike<unknown>;
+  /** Prisma's internals; `dataPath` is set for fluent calls. */
+  readonly __internalParams?: { readonly dataPath?: readonly string[] };
 }
 
 const CACHED = new Set<string>(CACHED_OPERATIONS);
 
 /** The extension's behaviour, for one client: cached reads, invalidating writes, raw queries. */
 export class QueryHandler {
+  /** Results loaded by this client's queries, to tell callers that shared one from readers of the cache. */
+  readonly #loaded = new WeakSet<object>();
+
   constructor(
     readonly cache: CacheService,
     readonly options: ResolvedOptions,
     readonly graph: RelationGraph,
+    readonly names: ModelNames,
     readonly schemaVersion: string,
     readonly clientContext: unknown,
     readonly keyContext: (() => string) | undefined,
@@ -51,6 +60,8 @@ export class QueryHandler {
     if (!this.#shouldCache(model, operation as CachedOperation, request)) return run();
     const options = request || {};
     const tags = [...readDependencies(this.graph, model, args)].map((m) => this.tag(m));
+    const path = params.__internalParams?.dataPath;
+    const own = options.tags !== undefined || options.ttl !== undefined || options.swr !== undefined;
     const key = queryKey({
       prefix: this.options.prefix,
       schemaVersion: this.schemaVersion,
@@ -59,6 +70,10 @@ export class QueryHandler {
       args,
       client: this.#client(),
       ...(options.key !== undefined ? { custom: options.key } : {}),
+      ...(path !== undefined ? { path } : {}),
+      ...(own
+        ? { read: [options.tags ? [...options.tags].sort() : null, options.ttl ?? null, options.swr ?? null] }
+        : {}),
     });
     const modelSettings = this.options.model(model);
     const ttl = options.ttl ?? (modelSettings ? modelSettings.ttl : undefined) ?? this.options.ttl;
@@ -69,16 +84,37 @@ export class QueryHandler {
   /** `$executeRaw*`: invalidates the declared models and tags, or every model. */
   async rawWrite(params: QueryParams, declared: RawWriteOptions | undefined): Promise<unknown> {
     const result = await params.query(params.args);
-    const models = declared ? (declared.models ?? []) : this.graph.models;
+    const models = declared ? this.models(declared.models, 'models') : this.graph.models;
     await this.touched([...models.map((m) => this.tag(m)), ...(declared?.tags ?? [])], params);
     return result;
+  }
+
+  /** `$queryRaw*` outside `$queryRawCached`: not cached; one that may write invalidates every model. */
+  async rawQuery(params: QueryParams): Promise<unknown> {
+    const result = await params.query(params.args);
+    if (rawQueryWrites(params.args))
+      await this.touched(
+        this.graph.models.map((m) => this.tag(m)),
+        params,
+      );
+    return result;
+  }
+
+  /** Model, delegate or table names → model names; a {@link CacheUsageError} for unknown ones. */
+  models(names: readonly string[] | undefined, field: string): string[] {
+    if (names === undefined) return [];
+    if (!Array.isArray(names)) throw new CacheUsageError('expected an array of model names', field);
+    return names.map((name) => this.names.resolve(name, field));
   }
 
   /** `$queryRaw*` under `$queryRawCached`: cached with the declared dependencies. */
   rawRead(params: QueryParams, declared: RawCacheOptions): Promise<unknown> {
     const run = (): Promise<unknown> => Promise.resolve(params.query(params.args));
     if (transactionKind(params) !== undefined) return run();
-    const tags = [...(declared.models ?? []).map((m) => this.tag(m)), ...(declared.tags ?? [])];
+    const tags = [
+      ...this.models(declared.models, 'models').map((m) => this.tag(m)),
+      ...(declared.tags ?? []),
+    ];
     const key = queryKey({
       prefix: this.options.prefix,
       schemaVersion: this.schemaVersion,
@@ -91,9 +127,9 @@ export class QueryHandler {
     return this.cached(key, tags, declared.ttl ?? this.options.ttl, declared.swr ?? this.options.swr, run);
   }
 
-  /** The tag of a model's reads. */
+  /** The tag of a model's reads: its table's. */
   tag(model: string): string {
-    return modelTag(this.options.prefix, model);
+    return modelTag(this.options.prefix, this.names.table(model));
   }
 
   /** Invalidates now and, inside a transaction, again after it settles. Never throws. */
@@ -127,20 +163,29 @@ export class QueryHandler {
     run: () => Promise<unknown>,
   ): Promise<unknown> {
     const failures = new Set<unknown>();
+    let ran = false;
     const loader = async (): Promise<unknown> => {
+      ran = true;
       try {
-        return await run();
+        const result = await run();
+        if (typeof result === 'object' && result !== null) this.#loaded.add(result);
+        return result;
       } catch (error) {
         failures.add(error);
         throw error;
       }
     };
     try {
-      return await this.cache.getOrSet(key, loader, {
+      const value = await this.cache.getOrSet(key, loader, {
         tags,
         ...(ttl !== undefined ? { ttl } : {}),
         ...(swr !== undefined ? { grace: swr } : {}),
       });
+      // A caller that shared another's load gets its own copy, as a plain client would.
+      if (!ran && typeof value === 'object' && value !== null && this.#loaded.has(value)) {
+        return copyResult(value);
+      }
+      return value;
     } catch (error) {
       if (failures.has(error) || isPrismaError(error) || error instanceof CacheUsageError) throw error;
       return run();

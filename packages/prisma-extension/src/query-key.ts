@@ -12,6 +12,10 @@ export interface KeyParts {
   readonly client: unknown;
   /** A key of the caller's own instead of the hash of the arguments. */
   readonly custom?: string;
+  /** The fluent call's path (`findUnique(...).posts()` → `['select', 'posts']`): its result is unpacked. */
+  readonly path?: readonly string[];
+  /** The read's own tags, TTL and SWR: a read is only served what they can invalidate and bound. */
+  readonly read?: unknown;
 }
 
 /**
@@ -22,10 +26,23 @@ export interface KeyParts {
 export function queryKey(parts: KeyParts): string {
   const head = `${parts.prefix}${parts.schemaVersion}:${parts.model}:${parts.operation}:`;
   if (parts.custom !== undefined) return `${head}k:${parts.custom}`;
-  return head + stableHash({ args: parts.args ?? null, client: parts.client ?? null });
+  const { path, read } = parts;
+  return (
+    head +
+    stableHash({
+      args: parts.args ?? null,
+      client: parts.client ?? null,
+      ...(path !== undefined && path.length > 0 ? { path } : {}),
+      ...(read !== undefined ? { read } : {}),
+    })
+  );
 }
 
-/** The tag every cached read of `model` carries, and every write to it invalidates. */
-export function modelTag(prefix: string, model: string): string {
-  return `${prefix}model:${model}`;
+/**
+ * The tag every cached read of a model carries, and every write to it invalidates. Pass the
+ * model's table (its `@@map` name; the model name when it has none): tags follow tables, which
+ * two versions of a schema that renamed a model still share.
+ */
+export function modelTag(prefix: string, table: string): string {
+  return `${prefix}model:${table}`;
 }

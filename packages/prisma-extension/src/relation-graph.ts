@@ -5,7 +5,11 @@ export interface RuntimeDataModel {
   readonly models: Readonly<
     Record<
       string,
-      { readonly fields: readonly { name: string; kind: string; type: string; relationName?: string }[] }
+      {
+        /** The table (`@@map`), `null` when it is the model name. */
+        readonly dbName?: string | null;
+        readonly fields: readonly { name: string; kind: string; type: string; relationName?: string }[];
+      }
     >
   >;
 }

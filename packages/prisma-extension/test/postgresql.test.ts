@@ -2,6 +2,7 @@ import { afterAll, beforeAll, beforeEach, describe } from 'vitest';
 import { concurrencyTests } from './suite/concurrency.js';
 import { fidelityTests } from './suite/fidelity.js';
 import { invalidationTests } from './suite/invalidation.js';
+import { readAfterWriteTests } from './suite/read-after-write.js';
 import { readTests } from './suite/reads.js';
 import { transactionTests } from './suite/transactions.js';
 import { postgresAvailable, postgresDatabase, postgresUrl, type TestDatabase } from './support/databases.js';
@@ -25,4 +26,5 @@ describe.runIf(available)('@tagcache/prisma on PostgreSQL (pg adapter)', () => {
   invalidationTests(db);
   transactionTests(db);
   concurrencyTests(db);
+  readAfterWriteTests(db);
 });

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, beforeEach, describe } from 'vitest';
 import { concurrencyTests } from './suite/concurrency.js';
 import { fidelityTests } from './suite/fidelity.js';
 import { invalidationTests } from './suite/invalidation.js';
+import { readAfterWriteTests } from './suite/read-after-write.js';
 import { readTests } from './suite/reads.js';
 import { transactionTests } from './suite/transactions.js';
 import { sqliteDatabase, type TestDatabase } from './support/databases.js';
@@ -20,4 +21,5 @@ describe('@tagcache/prisma on SQLite (better-sqlite3 adapter)', () => {
   invalidationTests(db);
   transactionTests(db);
   concurrencyTests(db);
+  readAfterWriteTests(db);
 });

@@ -117,10 +117,20 @@ function encode(value: unknown, seen: Set<object>, strict: boolean): string {
       (k) =>
         `${JSON.stringify(k)}:${child((obj as Record<string, unknown>)[k], seen, strict, () => `.${k}`)}`,
     );
-    return `{${body.join(',')}}`;
+    return `${className(obj)}{${body.join(',')}}`;
   } finally {
     seen.delete(obj);
   }
+}
+
+/**
+ * `''` for a plain object, else its class name: instances of two classes with no enumerable
+ * state (Prisma's `JsonNull`, `DbNull`, `AnyNull`) must not encode like each other or `{}`.
+ */
+function className(obj: object): string {
+  const proto = Object.getPrototypeOf(obj) as { constructor?: { name?: string } } | null;
+  if (proto === null || proto === Object.prototype) return '';
+  return proto.constructor?.name || 'anonymous class';
 }
 
 /** Plain objects only: a class instance may keep its state where `Object.keys` cannot see it. */

@@ -38,8 +38,11 @@ export interface TestResponse {
 export interface RouteSpec {
   readonly method?: 'get' | 'post';
   readonly path: string;
-  /** Route-level cache options; omit to leave the route uncached (or cached by `appCache`). */
-  readonly cache?: RouteCacheOptions;
+  /**
+   * Route-level cache options; omit to leave the route uncached (or cached by `appCache`). A
+   * list mounts one `cacheResponses` per item, in order, on the route.
+   */
+  readonly cache?: RouteCacheOptions | readonly RouteCacheOptions[];
   readonly handle: (request: TestRequest) => TestResponse | Promise<TestResponse>;
 }
 
@@ -62,6 +65,14 @@ function listen(server: Server): Promise<Server> {
 
 const compressAll = { threshold: 0 };
 
+/** The route's cache mounts, in order. */
+const mounts = (route: RouteSpec): readonly RouteCacheOptions[] =>
+  route.cache === undefined
+    ? []
+    : Array.isArray(route.cache)
+      ? route.cache
+      : [route.cache as RouteCacheOptions];
+
 export const expressApp: AppFactory = (spec) => {
   const app = express();
   if (spec.compression === 'outer') app.use(compression(compressAll));
@@ -69,7 +80,7 @@ export const expressApp: AppFactory = (spec) => {
   if (spec.compression === 'inner') app.use(compression(compressAll));
   for (const route of spec.routes) {
     const handlers: express.RequestHandler[] = [];
-    if (route.cache) handlers.push(expressCache({ cache: spec.cache, ...route.cache }));
+    for (const options of mounts(route)) handlers.push(expressCache({ cache: spec.cache, ...options }));
     handlers.push(async (req, res) => {
       const query = new URLSearchParams(req.originalUrl.split('?')[1] ?? '');
       const out = await route.handle({
@@ -100,7 +111,7 @@ export const koaApp: AppFactory = (spec) => {
   if (spec.compression === 'inner') app.use(koaCompress(compressAll));
   for (const route of spec.routes) {
     const handlers: Koa.Middleware[] = [];
-    if (route.cache) handlers.push(koaCache({ cache: spec.cache, ...route.cache }));
+    for (const options of mounts(route)) handlers.push(koaCache({ cache: spec.cache, ...options }));
     handlers.push(async (ctx) => {
       const out = await route.handle({
         params: ctx.params as Record<string, string>,

@@ -33,7 +33,15 @@ export function suiteContext(makeApp: AppFactory, backend: BackendVariant) {
     }));
     const server = await makeApp({ cache: testCache.cache, routes: counted, ...extra });
     open.push({ server, cache: testCache });
-    return { http: request(server), calls, cache: testCache.cache, chaos: testCache.chaos };
+    /** Resolves at the next entry the cache stores (a response can reach the client first). */
+    const stored = (): Promise<void> =>
+      new Promise((resolve) => {
+        const off = testCache.cache.on('set', () => {
+          off();
+          resolve();
+        });
+      });
+    return { http: request(server), calls, cache: testCache.cache, chaos: testCache.chaos, stored };
   }
 
   const cached = (opts: RouteCacheOptions = {}): RouteCacheOptions => ({ ttl: 60, ...opts });
