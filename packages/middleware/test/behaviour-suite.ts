@@ -1,4 +1,5 @@
 import { describe } from 'vitest';
+import { poisoningRules } from './rules-poisoning.js';
 import { servingRules } from './rules-serving.js';
 import { storageRules } from './rules-storage.js';
 import type { AppFactory } from './support/apps.js';
@@ -14,5 +15,6 @@ export function behaviourSuite(framework: string, makeApp: AppFactory, backend: 
     const context = suiteContext(makeApp, backend);
     storageRules(framework, context);
     servingRules(framework, context);
+    poisoningRules(context);
   });
 }

@@ -33,7 +33,7 @@ export function suiteContext(makeApp: AppFactory, backend: BackendVariant) {
     }));
     const server = await makeApp({ cache: testCache.cache, routes: counted, ...extra });
     open.push({ server, cache: testCache });
-    return { http: request(server), calls, cache: testCache.cache, chaos: testCache.chaos };
+    return { http: request(server), server, calls, cache: testCache.cache, chaos: testCache.chaos };
   }
 
   const cached = (opts: RouteCacheOptions = {}): RouteCacheOptions => ({ ttl: 60, ...opts });
