@@ -1,5 +1,6 @@
 import { describe } from 'vitest';
 import { nestingRules } from './rules-nesting.js';
+import { poisoningRules } from './rules-poisoning.js';
 import { servingRules } from './rules-serving.js';
 import { storageRules } from './rules-storage.js';
 import type { AppFactory } from './support/apps.js';
@@ -16,5 +17,6 @@ export function behaviourSuite(framework: string, makeApp: AppFactory, backend: 
     storageRules(framework, context);
     servingRules(framework, context);
     nestingRules(framework, context);
+    poisoningRules(context);
   });
 }

@@ -13,10 +13,27 @@ const req = (url: string, headers = {}, params = {}) => requestInfo('GET', url, 
 
 describe('keys', () => {
   it('default key: HEAD reads as GET, query sorted by name, values escaped', () => {
-    expect(defaultKey(req('/p?b=2&a=1'))).toBe('GET /p?a=1&b=2');
-    expect(defaultKey(requestInfo('HEAD', '/p', {}, {}))).toBe('GET /p');
-    expect(defaultKey(req('/p?a=1%26b%3D2'))).toBe('GET /p?a=1%26b%3D2');
-    expect(defaultKey(req('/p?a=1%26b%3D2'))).not.toBe(defaultKey(req('/p?a=1&b=2')));
+    const host = { host: 'shop.example' };
+    expect(defaultKey(req('/p?b=2&a=1', host))).toBe('http://shop.example GET /p?a=1&b=2');
+    expect(defaultKey(requestInfo('HEAD', '/p', host, {}))).toBe('http://shop.example GET /p');
+    expect(defaultKey(req('/p?a=1%26b%3D2', host))).toBe('http://shop.example GET /p?a=1%26b%3D2');
+    expect(defaultKey(req('/p?a=1%26b%3D2', host))).not.toBe(defaultKey(req('/p?a=1&b=2', host)));
+  });
+
+  it('default key and {protocol}/{host} templates name the origin as the framework resolved it', () => {
+    const at = (protocol: string, host: string | undefined) =>
+      requestInfo('GET', '/p', {}, {}, protocol, host);
+    expect(defaultKey(at('https', 'a.example:8443'))).toBe('https://a.example%3A8443 GET /p');
+    const keys = ['a.example', 'b.example', 'A.example', 'a.example.', 'a.example:80'].map((host) =>
+      defaultKey(at('http', host)),
+    );
+    expect(new Set(keys).size).toBe(keys.length);
+    expect(defaultKey(at('https', 'a.example'))).not.toBe(defaultKey(at('http', 'a.example')));
+    // A forged host cannot spell another origin's key: ':' and ' ' are escaped.
+    expect(defaultKey(at('http', 'a.example GET /x'))).not.toBe(defaultKey(at('http', 'a.example')));
+    const template = compileTemplate('{protocol}://{host}:{path}', 'key', true);
+    expect(template(at('https', 'b.example'))).toBe('https://b.example:/p');
+    expect(template(at('http', undefined))).toBe('http://~:/p');
   });
 
   it('templates escape values, mark absent ones and hash secret headers', () => {

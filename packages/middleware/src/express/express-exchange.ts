@@ -20,7 +20,8 @@ export class ExpressExchange implements Exchange {
 
   constructor(req: Request, res: Response, next: NextFunction, settings: ResolvedSettings) {
     this.native = req;
-    this.request = requestInfo(req.method, req.originalUrl, req.headers, req.params);
+    // `req.protocol` and `req.host` honour the app's `trust proxy` setting.
+    this.request = requestInfo(req.method, req.originalUrl, req.headers, req.params, req.protocol, req.host);
     this.#res = res;
     this.#next = next;
     this.#settings = settings;

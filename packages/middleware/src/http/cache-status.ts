@@ -11,7 +11,7 @@ export type Outcome =
       readonly detail: 'stale-while-revalidate' | 'stale-if-error';
     }
   | { readonly kind: 'miss'; readonly fwd: 'uri-miss' | 'vary-miss' | 'stale'; readonly detail?: string }
-  | { readonly kind: 'bypass'; readonly fwd: 'bypass' | 'method'; readonly detail?: string };
+  | { readonly kind: 'bypass'; readonly fwd: 'bypass' | 'method' | 'request'; readonly detail?: string };
 
 /** `X-Cache`, `Cache-Status` and (for stored copies) `Age` for an outcome, as configured. */
 export function outcomeHeaders(settings: ResolvedSettings, outcome: Outcome): HeaderList {

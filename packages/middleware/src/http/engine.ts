@@ -8,6 +8,7 @@ import type { ResolvedSettings } from './settings.js';
 import { bypassReason } from './storability.js';
 import { fromStoredEntry, type StoredResponse } from './stored-response.js';
 import { tagHeaderFields } from './tag-fields.js';
+import { inspectUnkeyedInputs } from './unkeyed-inputs.js';
 import { varySignature } from './vary.js';
 
 /** A lookup's result: the adapter's response is already settled, or a stored response to send. */
@@ -38,10 +39,17 @@ export async function handleRequest(settings: ResolvedSettings, exchange: Exchan
         : { kind: 'bypass', fwd: 'bypass', detail: bypass };
     return exchange.passThrough(outcomeHeaders(settings, outcome));
   }
+  const unkeyed = inspectUnkeyedInputs(request);
+  if (unkeyed.refusal !== undefined) {
+    return exchange.passThrough(
+      outcomeHeaders(settings, { kind: 'bypass', fwd: 'request', detail: unkeyed.refusal }),
+    );
+  }
   let key: string;
   let tags: readonly string[];
   try {
-    key = finalKey(settings.keyPrefix, settings.key(request, exchange.native), settings.maxKeyLength);
+    const requestKey = settings.key(request, exchange.native) + unkeyed.keyPart;
+    key = finalKey(settings.keyPrefix, requestKey, settings.maxKeyLength);
     tags = settings.tags(request, exchange.native);
   } catch (error) {
     settings.logger.error({ err: error, url: request.url }, 'tagcache: key or tags failed; serving uncached');

@@ -40,8 +40,9 @@ function separates(literal: string): boolean {
 }
 
 /**
- * Compiles `'{method}:{path}?{query.page}'`-style templates. Placeholders: `{method}`
- * (`HEAD` reads as `GET`), `{path}`, `{url}`, `{query.X}`, `{params.X}`, `{headers.X}`.
+ * Compiles `'{host}:{method}:{path}?{query.page}'`-style templates. Placeholders:
+ * `{protocol}` and `{host}` (as the framework resolves them, honouring its proxy trust),
+ * `{method}` (`HEAD` reads as `GET`), `{path}`, `{url}`, `{query.X}`, `{params.X}`, `{headers.X}`.
  * Values are escaped ({@link escapeKeyPart}), absent ones read `~`, secret headers
  * (`authorization`, `cookie`) are hashed. With `strict`, two placeholders must be separated
  * by a character that escaped values cannot contain (such as `:`, `?`, `|` or a space), so
@@ -95,6 +96,9 @@ function placeholder(
   if (name === 'method')
     return (request) => (request.method === 'HEAD' ? 'GET' : escapeKeyPart(request.method));
   if (name === 'path') return (request) => escapeKeyPart(request.path);
+  if (name === 'protocol') return (request) => escapeKeyPart(request.protocol);
+  if (name === 'host')
+    return (request) => (request.host === undefined ? undefined : escapeKeyPart(request.host));
   if (name === 'url') return (request) => escapeKeyPart(request.url);
   const dot = name.indexOf('.');
   const scope = dot === -1 ? name : name.slice(0, dot);
@@ -123,7 +127,7 @@ function placeholder(
     }
   }
   throw new CacheUsageError(
-    `unknown placeholder '{${name}}' in '${template}' (use {method}, {path}, {url}, {query.X}, {params.X}, {headers.X})`,
+    `unknown placeholder '{${name}}' in '${template}' (use {protocol}, {host}, {method}, {path}, {url}, {query.X}, {params.X}, {headers.X})`,
     field,
   );
 }

@@ -17,6 +17,17 @@ export interface RequestInfo {
   readonly params: Readonly<Record<string, string>>;
   /** Request headers, names in lower case. */
   readonly headers: IncomingHttpHeaders;
+  /**
+   * The scheme as the framework resolves it (`http`, `https`; Express `req.protocol`, Koa
+   * `ctx.protocol`), so from `X-Forwarded-Proto` only when the app trusts its proxy.
+   */
+  readonly protocol: string;
+  /**
+   * The host and port as the framework resolves them (Express `req.host`, Koa `ctx.host`), so
+   * from `X-Forwarded-Host` only when the app trusts its proxy; `undefined` when the request
+   * names none (an HTTP/1.0 request without `Host`), and then it is never cached.
+   */
+  readonly host: string | undefined;
 }
 
 /**
@@ -29,8 +40,10 @@ export function requestInfo(
   url: string,
   headers: IncomingHttpHeaders,
   params: Readonly<Record<string, unknown>> | undefined,
+  protocol = 'http',
+  host: string | undefined = headers.host,
 ): RequestInfo {
-  return new ParsedRequest(method, url, headers, params);
+  return new ParsedRequest(method, url, headers, params, protocol, host);
 }
 
 class ParsedRequest implements RequestInfo {
@@ -39,6 +52,8 @@ class ParsedRequest implements RequestInfo {
   readonly path: string;
   readonly params: Readonly<Record<string, string>>;
   readonly headers: IncomingHttpHeaders;
+  readonly protocol: string;
+  readonly host: string | undefined;
   readonly #search: string;
   #query: URLSearchParams | undefined;
 
@@ -47,6 +62,8 @@ class ParsedRequest implements RequestInfo {
     url: string,
     headers: IncomingHttpHeaders,
     params: Readonly<Record<string, unknown>> | undefined,
+    protocol: string,
+    host: string | undefined,
   ) {
     const mark = url.indexOf('?');
     this.method = method.toUpperCase();
@@ -55,6 +72,8 @@ class ParsedRequest implements RequestInfo {
     this.#search = mark === -1 ? '' : url.slice(mark + 1);
     this.params = normalizeParams(params);
     this.headers = headers;
+    this.protocol = protocol;
+    this.host = host === '' ? undefined : host;
   }
 
   get query(): URLSearchParams {

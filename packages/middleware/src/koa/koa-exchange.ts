@@ -24,7 +24,8 @@ export class KoaExchange implements Exchange {
     this.#next = next;
     this.#onRelease = onRelease;
     const params = (ctx as { params?: Record<string, unknown> }).params;
-    this.request = requestInfo(ctx.method, ctx.originalUrl, ctx.req.headers, params);
+    // `ctx.protocol` and `ctx.host` honour `app.proxy`.
+    this.request = requestInfo(ctx.method, ctx.originalUrl, ctx.req.headers, params, ctx.protocol, ctx.host);
   }
 
   #release(): void {

@@ -18,6 +18,10 @@ export interface TestRequest {
   readonly params: Record<string, string>;
   readonly headers: IncomingHttpHeaders;
   readonly query: URLSearchParams;
+  /** Scheme, host and client address as the framework resolves them (proxy trust applied). */
+  readonly origin: { readonly protocol: string; readonly host: string | undefined; readonly ip: string };
+  /** The parsed JSON body, when the app parses bodies (`parseJson`). */
+  readonly body: unknown;
 }
 
 /** What a neutral handler answers; each framework turns it into its own idiom. */
@@ -54,6 +58,10 @@ export interface AppSpec {
   readonly appCache?: RouteCacheOptions;
   /** `outer`: compressor registered before the cache (identity stored); `inner`: after it. */
   readonly compression?: 'outer' | 'inner';
+  /** Trust `X-Forwarded-*` (Express `trust proxy`, Koa `app.proxy`). */
+  readonly trustProxy?: boolean;
+  /** Parse JSON bodies of every method, before the cache (`express.json()` / a Koa equivalent). */
+  readonly parseJson?: boolean;
 }
 
 /** Builds a listening server for a framework. */
@@ -75,6 +83,8 @@ const mounts = (route: RouteSpec): readonly RouteCacheOptions[] =>
 
 export const expressApp: AppFactory = (spec) => {
   const app = express();
+  if (spec.trustProxy) app.set('trust proxy', true);
+  if (spec.parseJson) app.use(express.json());
   if (spec.compression === 'outer') app.use(compression(compressAll));
   if (spec.appCache) app.use(expressCache({ cache: spec.cache, ...spec.appCache }));
   if (spec.compression === 'inner') app.use(compression(compressAll));
@@ -87,6 +97,8 @@ export const expressApp: AppFactory = (spec) => {
         params: req.params as Record<string, string>,
         headers: req.headers,
         query,
+        origin: { protocol: req.protocol, host: req.host, ip: req.ip ?? '' },
+        body: req.body,
       });
       if (out.fail) throw new Error('handler failed');
       if (out.tags) res.locals.cacheTags = out.tags;
@@ -105,7 +117,9 @@ export const expressApp: AppFactory = (spec) => {
 export const koaApp: AppFactory = (spec) => {
   const app = new Koa();
   app.silent = true;
+  app.proxy = spec.trustProxy === true;
   const router = new Router();
+  if (spec.parseJson) app.use(parseJsonBody);
   if (spec.compression === 'outer') app.use(koaCompress(compressAll));
   if (spec.appCache) app.use(koaCache({ cache: spec.cache, ...spec.appCache }));
   if (spec.compression === 'inner') app.use(koaCompress(compressAll));
@@ -117,6 +131,8 @@ export const koaApp: AppFactory = (spec) => {
         params: ctx.params as Record<string, string>,
         headers: ctx.headers,
         query: new URLSearchParams(ctx.querystring),
+        origin: { protocol: ctx.protocol, host: ctx.host || undefined, ip: ctx.ip },
+        body: (ctx.request as { body?: unknown }).body,
       });
       if (out.fail) throw new Error('handler failed');
       if (out.tags) ctx.state.cacheTags = out.tags;
@@ -130,3 +146,13 @@ export const koaApp: AppFactory = (spec) => {
   app.use(router.routes());
   return listen(createServer(app.callback()));
 };
+
+/** A minimal Koa JSON body parser (what `@koa/bodyparser` does): any method, bodies included. */
+async function parseJsonBody(ctx: Koa.Context, next: Koa.Next): Promise<void> {
+  if (ctx.is('application/json')) {
+    let raw = '';
+    for await (const chunk of ctx.req) raw += String(chunk);
+    (ctx.request as { body?: unknown }).body = JSON.parse(raw);
+  }
+  await next();
+}

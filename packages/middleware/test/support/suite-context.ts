@@ -41,7 +41,7 @@ export function suiteContext(makeApp: AppFactory, backend: BackendVariant) {
           resolve();
         });
       });
-    return { http: request(server), calls, cache: testCache.cache, chaos: testCache.chaos, stored };
+    return { http: request(server), server, calls, cache: testCache.cache, chaos: testCache.chaos, stored };
   }
 
   const cached = (opts: RouteCacheOptions = {}): RouteCacheOptions => ({ ttl: 60, ...opts });
