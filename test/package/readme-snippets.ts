@@ -1,4 +1,4 @@
-import { readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 
 /**
  * README code blocks as a new user would copy them. Every ```ts block is runnable unless its
@@ -22,6 +22,7 @@ const BLOCK = /(?:<!--\s*snippet-prelude\n([\s\S]*?)-->\n)?```ts([^\n]*)\n([\s\S
 
 /** The snippets of one README. */
 export function snippetsOf(readme: string, name: string): Snippet[] {
+  if (readme === '') return [];
   const text = readFileSync(readme, 'utf8');
   const snippets: Snippet[] = [];
   let index = 0;
@@ -46,7 +47,9 @@ export function readmes(root: URL): { path: string; name: string }[] {
     const manifest = new URL(`packages/${dir}/package.json`, root);
     try {
       if ((JSON.parse(readFileSync(manifest, 'utf8')) as { private?: boolean }).private) continue;
-      found.push({ path: new URL(`packages/${dir}/README.md`, root).pathname, name: dir });
+      const readme = new URL(`packages/${dir}/README.md`, root);
+      // A package without a README is still packed and installed; it just has no snippets.
+      found.push({ path: existsSync(readme) ? readme.pathname : '', name: dir });
     } catch {
       // not a package
     }
