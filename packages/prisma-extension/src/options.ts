@@ -1,4 +1,4 @@
-import type { Duration } from '@tagcache/core';
+import { CacheUsageError, type Duration, toMilliseconds } from '@tagcache/core';
 import type {
   CachedOperation,
   CacheExtensionOptions,
@@ -48,7 +48,16 @@ export function resolveOptions(options: CacheExtensionOptions): ResolvedOptions 
   const mode = options.mode ?? 'all';
   if (mode !== 'all' && mode !== 'opt-in')
     throw new TypeError("cacheExtension: mode must be 'all' or 'opt-in'");
+  checkDuration(options.ttl, 'cacheExtension.ttl');
+  checkDuration(options.swr, 'cacheExtension.swr', true);
   const models = options.models ?? {};
+  if (typeof models !== 'object' || models === null) {
+    throw new CacheUsageError('expected an object of model settings', 'cacheExtension.models');
+  }
+  for (const [name, setting] of Object.entries(models)) {
+    if (typeof setting === 'object' && setting !== null)
+      checkDuration(setting.ttl, `cacheExtension.models.${name}.ttl`);
+  }
   const lookup = (name: string): boolean | ModelCacheSettings | undefined =>
     models[name] ?? models[name.charAt(0).toLowerCase() + name.slice(1)];
   const model = (name: string): false | ModelCacheSettings => {
@@ -68,4 +77,12 @@ export function resolveOptions(options: CacheExtensionOptions): ResolvedOptions 
       return setting.operations?.[operation] ?? options.operations?.[operation] ?? true;
     },
   };
+}
+
+/**
+ * Refuses a malformed duration when the extension is created (`ttl: '5 minutes'` from a
+ * JavaScript caller or a config file), rather than letting every later query throw.
+ */
+function checkDuration(value: Duration | undefined, field: string, allowZero = false): void {
+  if (value !== undefined) toMilliseconds(value, field, allowZero);
 }
