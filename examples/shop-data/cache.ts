@@ -1,3 +1,4 @@
+import { varnishPurger } from '@tagcache/cdn';
 import {
   type BackendConfig,
   type CacheLogger,
@@ -23,7 +24,9 @@ function describeContext(context: Record<string, unknown>): string {
 /**
  * The one `CacheService` of the shop: HTTP pages, Prisma query results and the stats all live in
  * it, under different key prefixes (`http:`, `prisma:`, `stats:`). Memory by default;
- * `REDIS_URL` or `MEMCACHED_SERVERS` share it between instances.
+ * `REDIS_URL` or `MEMCACHED_SERVERS` share it between instances. With `VARNISH_URL`, every
+ * `invalidateTags` (the admin route's, the Prisma extension's) also purges the tags at Varnish,
+ * and the pages carry them in the `xkey` header Varnish indexes them by.
  */
 export function createShopCache(settings: ShopSettings, serializer: Serializer): CacheService {
   const common = { name: 'shop', defaultTtl: '5m', prefix: 'shop:' } as const;
@@ -34,6 +37,10 @@ export function createShopCache(settings: ShopSettings, serializer: Serializer):
         ? { ...common, type: 'memcached', servers: settings.cache.servers }
         : { ...common, type: 'memory', maxEntries: 10_000 };
   // prismaSerializer(Prisma): JSON that brings Prisma's Decimal (and Date, BigInt) back as they were.
-  const caches = createCaches({ backends: [backend], service: { defaultSerializer: serializer, logger } });
+  const purgers = settings.varnishUrl === undefined ? [] : [varnishPurger({ url: settings.varnishUrl })];
+  const caches = createCaches({
+    backends: [backend],
+    service: { defaultSerializer: serializer, logger, purgers },
+  });
   return caches.get();
 }

@@ -11,6 +11,8 @@ export interface ShopSettings {
     | { readonly type: 'memory' }
     | { readonly type: 'redis'; readonly url: string }
     | { readonly type: 'memcached'; readonly servers: string };
+  /** `VARNISH_URL`: a Varnish in front of the shop (examples/varnish), purged by every write. */
+  readonly varnishUrl: string | undefined;
 }
 
 /** The SQLite file used when `DATABASE_URL` is not set (created and seeded on first start). */
@@ -26,7 +28,12 @@ export function readSettings(env: NodeJS.ProcessEnv, defaultPort: number): ShopS
     : env.MEMCACHED_SERVERS
       ? { type: 'memcached', servers: env.MEMCACHED_SERVERS }
       : { type: 'memory' };
-  return { port, databaseUrl: env.DATABASE_URL || `file:${defaultSqliteFile}`, cache };
+  return {
+    port,
+    databaseUrl: env.DATABASE_URL || `file:${defaultSqliteFile}`,
+    cache,
+    varnishUrl: env.VARNISH_URL || undefined,
+  };
 }
 
 /** A one-line description for the start-up banner (no credentials). */
@@ -40,7 +47,9 @@ export function describe(settings: ShopSettings): string {
       : settings.cache.type === 'redis'
         ? `Redis ${redact(settings.cache.url)}`
         : `memcached ${settings.cache.servers}`;
-  return `database: ${database}; cache: ${cache}`;
+  const varnish =
+    settings.varnishUrl === undefined ? '' : `; purges Varnish at ${redact(settings.varnishUrl)}`;
+  return `database: ${database}; cache: ${cache}${varnish}`;
 }
 
 function redact(url: string): string {

@@ -1,5 +1,5 @@
 import { inspect } from 'node:util';
-import { CacheService, MemoryBackend, type Purger } from '@tagcache/core';
+import { CacheService, createCaches, MemoryBackend, PurgeError, type Purger } from '@tagcache/core';
 import { afterEach, describe, expect, it } from 'vitest';
 import { fastlyPurger, varnishPurger } from '../src/index.js';
 import { purgingCache, tags } from './support/purging-cache.js';
@@ -138,16 +138,42 @@ describe('purge queue', () => {
     expect(server.requests).toHaveLength(1);
   });
 
-  it('close() drains what is queued, retries included', async () => {
-    const { cache, purged } = purgingCache([await fastly()]);
-    server.script({ status: 429, headers: { 'retry-after': '0' } });
+  it('close() sends everything queued, once each: a CDN down at shutdown is reported, not retried', async () => {
+    const { cache, purged, failed } = purgingCache([await fastly()]);
+    server.script({ status: 503 });
     await cache.invalidateTags(tags(300));
     await cache.close();
-    expect(server.requests).toHaveLength(3);
-    expect(purged.map((p) => p.tags.length)).toEqual([256, 44]);
+    expect(server.requests).toHaveLength(2);
+    expect(purged.map((p) => p.tags.length)).toEqual([44]);
+    expect(failed.map((f) => [f.tags.length, f.error.status, f.attempts])).toEqual([[256, 503, 1]]);
     await cache.invalidateTags(['after-close']);
     await cache.settlePurges();
-    expect(server.requests).toHaveLength(3);
+    expect(server.requests).toHaveLength(2);
+  });
+
+  it('close() cuts a retry wait short and sends the batch at once', async () => {
+    const calls: string[][] = [];
+    const limited: Purger = {
+      name: 'limited',
+      batch: { maxTags: 10 },
+      async purge(batch) {
+        calls.push([...batch]);
+        if (calls.length === 1) {
+          throw new PurgeError('HTTP', 'limited: 429', {
+            status: 429,
+            retryable: true,
+            retryAfterMs: 3_600_000,
+          });
+        }
+      },
+    };
+    const { cache, purged } = purgingCache([limited], { maxRetryDelay: '2h' });
+    await cache.invalidateTags(['a']);
+    await new Promise((resolve) => setImmediate(resolve)); // the 429 is in; the queue waits an hour
+    expect(calls).toHaveLength(1);
+    await cache.close();
+    expect(calls).toEqual([['a'], ['a']]);
+    expect(purged.map((p) => p.attempts)).toEqual([2]);
   });
 
   it('leaves out tags no tag header can carry (spaces, commas, control characters, non-ASCII)', async () => {
@@ -191,6 +217,21 @@ describe('purge queue', () => {
     expect(make({ purge: { repurgeAfter: 'soon' } })).toThrow(
       expect.objectContaining({ field: 'purge.repurgeAfter' }),
     );
+  });
+
+  it('createCaches hands service.purgers to every service it creates', async () => {
+    const caches = createCaches({
+      backends: [
+        { name: 'hot', type: 'memory', default: true },
+        { name: 'other', type: 'memory' },
+      ],
+      service: { purgers: [await fastly()], purge: { repurgeAfter: false } },
+    });
+    await caches.get().invalidateTags(['a']);
+    await caches.get('other').invalidateTags(['b']);
+    await Promise.all([caches.get().settlePurges(), caches.get('other').settlePurges()]);
+    expect(keysOf(server).flat().sort()).toEqual(['a', 'b']);
+    expect(caches.get().tagHeader).toEqual({ name: 'Surrogate-Key', separator: ' ' });
   });
 
   it('a service without purgers settles at once and has no tag header', async () => {

@@ -1,3 +1,5 @@
+import type { PurgeOptions } from '../purge/purge-settings.js';
+import type { Purger } from '../purge/purger.js';
 import type { CompressionOptions } from '../serializers/compressing.js';
 import type { SerializerOption } from '../serializers/resolve.js';
 import type { Duration } from '../time/duration.js';
@@ -60,6 +62,10 @@ export interface SharedServiceConfig {
   readonly compress?: CompressionOptions | boolean;
   readonly tagTtl?: Duration;
   readonly logger?: CacheLogger;
+  /** CDN purgers run after `invalidateTags` by every service (see `CacheServiceOptions.purgers`). */
+  readonly purgers?: readonly Purger[];
+  /** How purges are queued, retried and repeated. */
+  readonly purge?: PurgeOptions;
 }
 
 /** The shape `createCaches` takes, and that `loadCachesConfig` reads from JSON or YAML. */

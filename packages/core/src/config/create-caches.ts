@@ -41,6 +41,8 @@ export function createCaches(config: CachesConfig): CacheRegistry {
         ...(shared.compress !== undefined && { compress: shared.compress }),
         ...(shared.tagTtl !== undefined && { tagTtl: shared.tagTtl }),
         ...(shared.logger !== undefined && { logger: shared.logger }),
+        ...(shared.purgers !== undefined && { purgers: shared.purgers }),
+        ...(shared.purge !== undefined && { purge: shared.purge }),
         protection: {
           enabled: shared.enableProtection ?? true,
           ...(shared.protectionLockTtl !== undefined && { lockTtl: shared.protectionLockTtl }),

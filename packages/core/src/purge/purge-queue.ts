@@ -56,6 +56,8 @@ export class PurgeQueue {
   readonly #scheduled = new Map<string, number>();
   #scheduleTimer: NodeJS.Timeout | undefined;
   #retryTimer: NodeJS.Timeout | undefined;
+  /** Ends the current retry wait early (on close). */
+  #wake: (() => void) | undefined;
   #everything = false;
   #running = false;
   #closed = false;
@@ -102,9 +104,16 @@ export class PurgeQueue {
     return new Promise((resolve) => this.#idle.push(resolve));
   }
 
-  /** Stops taking tags, sends the waiting second purges now, and resolves when all is sent. */
+  /**
+   * Stops taking tags, sends the waiting second purges now, and resolves when everything
+   * queued was sent. While closing nothing is retried: a batch waiting to be retried is sent
+   * at once, and a failure is reported (`purge-error`) rather than retried, so a CDN that is
+   * down cannot hold up a shutdown for more than one request timeout per batch.
+   */
   close(): Promise<void> {
     this.#closed = true;
+    clearTimeout(this.#retryTimer);
+    this.#wake?.();
     clearTimeout(this.#scheduleTimer);
     this.#scheduleTimer = undefined;
     for (const tag of this.#scheduled.keys()) if (!this.#fresh.has(tag)) this.#again.add(tag);
@@ -151,7 +160,7 @@ export class PurgeQueue {
         return;
       } catch (thrown) {
         const error = asPurgeError(thrown, purger.name);
-        if (!error.retryable || attempts >= this.#settings.maxAttempts) {
+        if (!error.retryable || attempts >= this.#settings.maxAttempts || this.#closed) {
           this.#reporter.failed({ purger: purger.name, tags, all, error, attempts });
           return;
         }
@@ -168,10 +177,12 @@ export class PurgeQueue {
 
   #sleep(ms: number): Promise<void> {
     return new Promise((resolve) => {
-      this.#retryTimer = setTimeout(() => {
+      this.#wake = () => {
         this.#retryTimer = undefined;
+        this.#wake = undefined;
         resolve();
-      }, ms);
+      };
+      this.#retryTimer = setTimeout(this.#wake, ms);
       if (this.#idle.length === 0) this.#retryTimer.unref();
     });
   }
