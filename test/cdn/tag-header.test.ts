@@ -41,8 +41,9 @@ describe('tag header follows the purger', () => {
   it.each(purgers)('%s: Express sends %s (miss and hit)', async (_name, header, value, purger) => {
     const cache = new CacheService({ backend: new MemoryBackend(), purgers: [purger] });
     const app = expressApp(cache);
-    const miss = await request(app).get('/p');
-    const hit = await request(app).get('/p');
+    // request(app) listens on a new port per request: one Host, so both requests name one origin.
+    const miss = await request(app).get('/p').set('Host', 'shop.test');
+    const hit = await request(app).get('/p').set('Host', 'shop.test');
     expect([miss.headers['x-cache'], hit.headers['x-cache']]).toEqual(['MISS', 'HIT']);
     for (const response of [miss, hit]) {
       expect(response.headers[header]).toBe(value);

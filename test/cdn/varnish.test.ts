@@ -1,4 +1,10 @@
-import { createServer, type RequestListener, type Server } from 'node:http';
+import {
+  createServer,
+  type IncomingHttpHeaders,
+  type RequestListener,
+  request,
+  type Server,
+} from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { varnishPurger } from '@tagcache/cdn';
@@ -78,8 +84,13 @@ describe.skipIf(!available)('Varnish purged by tag (real varnishd, examples/varn
     const first = await fetch(`${front}/products/1`);
     expect(await first.json()).toEqual({ name: 'Lamp', price: 10 });
     expect(first.headers.get('xkey')).toBeNull();
-    const direct = await fetch(`http://127.0.0.1:${(origin.address() as AddressInfo).port}/products/1`);
-    expect(direct.headers.get('xkey')).toBe('product:1'); // what Varnish indexes the page under
+    // Straight to the app, with the Host Varnish forwards (the cache key names the host and port).
+    const direct = await getDirect(
+      (origin.address() as AddressInfo).port,
+      '/products/1',
+      new URL(front).host,
+    );
+    expect(direct.xkey).toBe('product:1'); // what Varnish indexes the page under
     await new Promise((resolve) => setTimeout(resolve, 1_100)); // Age counts whole seconds
     const second = await fetch(`${front}/products/1`);
     expect(await second.json()).toEqual({ name: 'Lamp', price: 10 });
@@ -119,3 +130,15 @@ describe.skipIf(!available)('Varnish purged by tag (real varnishd, examples/varn
     expect((await purge({})).status).toBe(400);
   });
 });
+
+/** A GET straight to the app with a given Host (fetch always sends the URL's): the response headers. */
+function getDirect(port: number, path: string, host: string): Promise<IncomingHttpHeaders> {
+  return new Promise((resolve, reject) => {
+    const req = request({ host: '127.0.0.1', port, path, headers: { host }, agent: false }, (res) => {
+      res.resume();
+      res.on('end', () => resolve(res.headers));
+    });
+    req.on('error', reject);
+    req.end();
+  });
+}

@@ -61,10 +61,16 @@ export async function startHttpFleet(size: number, env: Record<string, string>):
   }
 }
 
-/** A GET on its own connection: status and body. */
+/** The Host every request of {@link get} carries. */
+export const FLEET_HOST = 'fleet.test';
+
+/** A GET on its own connection, as the load balancer in front of the fleet sends it: status and body. */
 export function get(port: number, path: string): Promise<{ status: number; body: string }> {
   return new Promise((resolve, reject) => {
-    const req = request({ host: '127.0.0.1', port, path, agent: false }, (res) => {
+    // One Host for every instance, as a load balancer sends: the cache key names the host
+    // and its port, so instances reached on their own ports would not share entries.
+    const headers = { host: FLEET_HOST };
+    const req = request({ host: '127.0.0.1', port, path, headers, agent: false }, (res) => {
       let body = '';
       res.setEncoding('utf8');
       res.on('data', (chunk: string) => {
