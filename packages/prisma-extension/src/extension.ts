@@ -1,11 +1,12 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { Prisma } from '@prisma/client/extension';
-import type { Sql } from '@prisma/client/runtime/client';
+import type { PrismaPromise, Sql } from '@prisma/client/runtime/client';
 import { hashString } from '@tagcache/core';
 import { ModelNames } from './model-names.js';
 import type { CachedModelMethods, TransactionMethod } from './model-types.js';
 import { resolveOptions } from './options.js';
 import { QueryHandler, type QueryParams } from './query-handler.js';
+import { lazyRawWrite } from './raw-write-promise.js';
 import { RelationGraph, type RuntimeDataModel } from './relation-graph.js';
 import { runInScope } from './transactions.js';
 import type {
@@ -26,7 +27,9 @@ interface ClientInternals {
 /** A client the extension methods can call back into. */
 interface RawClient {
   $queryRaw(query: Sql): PromiseLike<unknown>;
-  $executeRaw(query: Sql): PromiseLike<number>;
+  $executeRaw(
+    query: Sql,
+  ): PromiseLike<number> & { requestTransaction?(batch: unknown): PromiseLike<unknown> };
 }
 
 /**
@@ -114,12 +117,14 @@ export function cacheExtension(options: CacheExtensionOptions) {
           return (await rawReads.run(cacheOptions, async () => self.$queryRaw(query))) as R;
         },
         /** `$executeRaw` that invalidates only the declared models and tags (not every model). */
-        $executeRawTouching(query: Sql, touched: RawWriteOptions): Promise<number> {
+        $executeRawTouching(query: Sql, touched: RawWriteOptions): PrismaPromise<number> {
           const self = Prisma.getExtensionContext(this) as unknown as RawClient;
-          return rawWrites.run(touched, async () => {
-            handler.models(touched.models, 'models'); // unknown names fail here, before the write
-            return self.$executeRaw(query);
-          });
+          return lazyRawWrite(
+            rawWrites,
+            touched,
+            () => handler.models(touched.models, 'models'), // unknown names fail before the write
+            () => self.$executeRaw(query),
+          );
         },
       },
     });

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, beforeEach, describe } from 'vitest';
 import { concurrencyTests } from './suite/concurrency.js';
+import { differentialTests } from './suite/differential.js';
 import { fidelityTests } from './suite/fidelity.js';
 import { invalidationTests } from './suite/invalidation.js';
 import { readAfterWriteTests } from './suite/read-after-write.js';
@@ -27,4 +28,5 @@ describe.runIf(available)('@tagcache/prisma on PostgreSQL (pg adapter)', () => {
   transactionTests(db);
   concurrencyTests(db);
   readAfterWriteTests(db);
+  differentialTests(db);
 });

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, beforeEach, describe } from 'vitest';
 import { concurrencyTests } from './suite/concurrency.js';
+import { differentialTests } from './suite/differential.js';
 import { fidelityTests } from './suite/fidelity.js';
 import { invalidationTests } from './suite/invalidation.js';
 import { readAfterWriteTests } from './suite/read-after-write.js';
@@ -22,4 +23,5 @@ describe('@tagcache/prisma on SQLite (better-sqlite3 adapter)', () => {
   transactionTests(db);
   concurrencyTests(db);
   readAfterWriteTests(db);
+  differentialTests(db);
 });

@@ -1,10 +1,10 @@
 import { type CacheBackend, CacheService, MemoryBackend, RedisBackend } from '@tagcache/core';
 import { ChaosBackend } from '@tagcache/core/testing';
-import { cacheExtension, prismaSerializer } from '@tagcache/prisma';
+import { prismaSerializer } from '@tagcache/prisma';
 import { describe, expect, it } from 'vitest';
 import { Prisma } from '../prisma/generated/sqlite/client.js';
 import type { TestDatabase } from '../support/databases.js';
-import { cachedClient, prismaCache, seed } from '../support/fixtures.js';
+import { cachedClient, seed } from '../support/fixtures.js';
 
 /** Stampedes, races with writes, shared caches, a failing cache. */
 export function concurrencyTests(db: () => TestDatabase): void {

@@ -83,6 +83,33 @@ export function readAfterWriteTests(db: () => TestDatabase): void {
       }
     });
 
+    it('result extensions applied before the cache are recomputed on every read, hits included', async () => {
+      const counted = db().client();
+      const { alice } = await seed(counted.prisma);
+      let computed = 0;
+      const client = counted.prisma
+        .$extends({
+          result: {
+            user: {
+              shout: {
+                needs: { name: true },
+                compute: (user) => {
+                  computed++;
+                  return user.name?.toUpperCase();
+                },
+              },
+            },
+          },
+        })
+        .$extends(cacheExtension({ cache: prismaCache() }));
+      const read = () => client.user.findUnique({ where: { id: alice.id } });
+      expect((await read())?.shout).toBe('ALICE');
+      const q0 = counted.queries();
+      expect((await read())?.shout).toBe('ALICE');
+      expect(counted.queries()).toBe(q0); // a hit
+      expect(computed).toBe(2);
+    });
+
     it('a fluent call and the equivalent select keep their own shapes', async () => {
       const c = cachedClient(db());
       const { alice } = await seed(c.prisma);
@@ -159,6 +186,28 @@ export function readAfterWriteTests(db: () => TestDatabase): void {
         await expect(call()).rejects.toMatchObject({ field: 'models' });
       }
       expect((await read())?.name).toBe('Written'); // the refused raw write did not run
+    });
+
+    it("$executeRawTouching is lazy like Prisma's promises, and commits with a batch $transaction", async () => {
+      const c = cachedClient(db());
+      const { alice, bob } = await seed(c.prisma);
+      const read = () => c.db.user.findUnique({ where: { id: alice.id } });
+      await read();
+      const rename = (name: string) =>
+        c.db.$executeRawTouching(Prisma.sql`UPDATE "User" SET "name" = ${name} WHERE "id" = ${alice.id}`, {
+          models: ['User'],
+        });
+      void rename('Never awaited');
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      expect((await c.prisma.user.findUnique({ where: { id: alice.id } }))?.name).toBe('Alice');
+      // A batch whose last statement fails rolls the raw write back with it.
+      await expect(
+        c.db.$transaction([rename('Batched'), c.db.user.create({ data: { email: bob.email } })]),
+      ).rejects.toThrow();
+      expect((await c.prisma.user.findUnique({ where: { id: alice.id } }))?.name).toBe('Alice');
+      const [count] = await c.db.$transaction([rename('Committed'), c.db.user.count()]);
+      expect(count).toBe(1);
+      expect((await read())?.name).toBe('Committed');
     });
 
     it('DML through $queryRaw and $queryRawUnsafe (RETURNING) invalidates, inside and outside transactions', async () => {
