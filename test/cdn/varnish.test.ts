@@ -12,14 +12,14 @@ import { type CacheEvents, CacheService, MemoryBackend } from '@tagcache/core';
 import { cacheResponses } from '@tagcache/middleware/express';
 import express from 'express';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { hasBinary, type RunningServer, startVarnish } from '../support/servers.js';
+import { type RunningServer, startVarnish, varnishdPath } from '../support/servers.js';
 
 /**
  * A real varnishd (with vmod_xkey) running examples/varnish/default.vcl in front of an Express
  * app whose CacheService purges it: Varnish caches pages, a write through Varnish purges the
  * page it changed, and only that one.
  */
-const available = hasBinary('varnishd');
+const available = varnishdPath() !== undefined;
 if (!available && process.env.CI === 'true') {
   throw new Error('CI=true: varnishd is missing (apt-get install -y varnish varnish-modules)');
 }

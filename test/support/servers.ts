@@ -3,7 +3,7 @@
  * loopback ports, and stops them by PID. Nothing here ever touches a server it did not start.
  */
 import { type ChildProcess, execFile, spawn, spawnSync } from 'node:child_process';
-import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -195,6 +195,12 @@ export async function startMemcached(port?: number, extraArgs: string[] = []): P
   return { pid: child.pid!, port: chosen, stop };
 }
 
+/** The `varnishd` to run: the one on the PATH, else Debian's `/usr/sbin/varnishd` (sbin is not on every PATH). */
+export function varnishdPath(): string | undefined {
+  if (hasBinary('varnishd')) return 'varnishd';
+  return existsSync('/usr/sbin/varnishd') ? '/usr/sbin/varnishd' : undefined;
+}
+
 /**
  * Starts `varnishd` (with vmod_xkey: Debian's varnish and varnish-modules) in the foreground on
  * a free loopback port, with a private working directory (`-n`), running `vclPath` with its
@@ -206,7 +212,7 @@ export async function startVarnish(vclPath: string, backendPort: number): Promis
   chmodSync(dir, 0o755); // varnishd's unprivileged workers read the VCL and the working dir
   const vcl = readFileSync(vclPath, 'utf8').replace(/\.port = "\d+";/, `.port = "${backendPort}";`);
   writeFileSync(join(dir, 'default.vcl'), vcl, { mode: 0o644 });
-  const child = launch('varnishd', [
+  const child = launch(varnishdPath() ?? 'varnishd', [
     '-F',
     '-n',
     join(dir, 'work'),
