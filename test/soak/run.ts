@@ -2,7 +2,8 @@
  * `npm run soak`: the fault suite's scenarios at volumes too long for CI, printing figures.
  * Starts its own redis-server and memcached on free loopback ports (stopped by PID at the end).
  * Exits 1 if any check fails. Env: SOAK_FLOOD (unique URLs, default 1,000,000), SOAK_OPS
- * (integrity operations per process, default 10,000).
+ * (integrity operations per process, default 10,000), SOAK_TAG_FLOOD (tag-flood requests per
+ * framework, default 4,000).
  */
 import { CacheService, MemcachedBackend, MemoryBackend, RedisBackend } from '@tagcache/core';
 import { Redis } from 'ioredis';
@@ -12,9 +13,11 @@ import { get, startHttpFleet } from '../fault/http-fleet.js';
 import { FRAMEWORKS, figure } from '../fault/http-harness.js';
 import { runWorkload, violations } from '../fault/integrity.js';
 import { type RunningServer, startMemcached, startRedis } from '../support/servers.js';
+import { soakTagFloods } from './tag-floods.js';
 
 const FLOOD = Number(process.env.SOAK_FLOOD ?? 1_000_000);
 const OPS = Number(process.env.SOAK_OPS ?? 10_000);
+const TAG_FLOOD = Number(process.env.SOAK_TAG_FLOOD ?? 4_000);
 const failures: string[] = [];
 const check = (what: string, ok: boolean): void => {
   console.log(`${ok ? 'ok  ' : 'FAIL'} ${what}`);
@@ -79,6 +82,9 @@ try {
   check('memory flood: 0 non-2xx', flood.non2xx === 0 && flood.errors === 0);
   check('memory flood: within maxEntries/maxBytes at every sample', over === 0);
   await memoryCache.close();
+
+  // 2b. Tag floods on the memory backend: run-time tags past the per-entry limit, request-fed tags.
+  await soakTagFloods(TAG_FLOOD, check);
 
   // 3. A tagged flood on Redis: no immortal key.
   const redisCache = new CacheService({ backend: new RedisBackend({ url }), prefix: 'soak-flood:' });

@@ -253,13 +253,24 @@ export class CacheCore {
     return true;
   }
 
-  /** Counts, logs and emits a cache-layer failure. */
+  /**
+   * Counts, logs and emits a cache-layer failure. `VALUE_TOO_LARGE` (a value or a tag list the
+   * backend cannot keep: served, not stored) is logged as a warning, the rest as errors.
+   */
   fail(error: CacheError, operation: CacheOperation, key?: string): void {
     this.stats.errors++;
-    this.settings.logger.error(
-      { err: error, code: error.code, operation, key, cache: this.settings.name, backend: this.backend.name },
-      `tagcache ${operation} failed: ${error.message}`,
-    );
+    const logger = this.settings.logger;
+    const context = {
+      err: error,
+      code: error.code,
+      operation,
+      key,
+      cache: this.settings.name,
+      backend: this.backend.name,
+    };
+    if (error.code === 'VALUE_TOO_LARGE')
+      logger.warn(context, `tagcache ${operation}: not stored: ${error.message}`);
+    else logger.error(context, `tagcache ${operation} failed: ${error.message}`);
     this.#warning?.report(error, operation, this.backend);
     this.events.emit('error', key === undefined ? { error, operation } : { error, operation, key });
   }

@@ -71,6 +71,57 @@ describe('MemoryBackend records (tag versions, locks)', () => {
     expect(await cache.get('tagged')).toBeUndefined();
   });
 
+  it('are bounded in bytes: request-fed tags (search:{query.q}) cannot grow them past maxRecordBytes', async () => {
+    const maxBytes = 1024 * 1024;
+    const memory = new MemoryBackend({ maxEntries: 1_000, maxBytes });
+    const cache = new CacheService({ backend: memory });
+    const query = 'q'.repeat(1_000);
+    for (let i = 0; i < 2_000; i++) await cache.set(`search:${i}`, i, { tags: [`search:${query}${i}`] });
+    // Each record is a tag version of more than 1,000 bytes; the default bound is maxBytes / 8.
+    // (Before: 2,000 records, over 2 MB, with maxBytes at 1 MiB.)
+    expect(memory.records * 1_000).toBeLessThanOrEqual(maxBytes / 8);
+    expect(memory.recordBytes).toBeLessThanOrEqual(maxBytes / 8);
+    expect(memory.records).toBeGreaterThan(0);
+    // The newest entries keep their tag versions: still hits.
+    expect(await cache.get('search:1999')).toBe(1_999);
+  });
+
+  it('an entry with more tags than the records can keep is refused with a warning, evicting nothing', async () => {
+    const warnings: string[] = [];
+    const log = (): void => {};
+    const logger = {
+      debug: log,
+      info: log,
+      error: log,
+      warn: (_: unknown, message: string) => warnings.push(message),
+    };
+    const memory = new MemoryBackend({ maxRecords: 1_000 });
+    const cache = new CacheService({ backend: memory, logger });
+    await cache.set('home', 'home page', { tags: ['pages', 'products'] });
+    expect(memory.records).toBe(2);
+    const sitemap = Array.from({ length: 1_200 }, (_, i) => `product:${i}`);
+    // Up front: refused before any tag version is created.
+    expect(await cache.set('sitemap', 'xml', { tags: sitemap })).toBe(false);
+    expect(warnings).toHaveLength(1);
+    expect(warnings[0]).toMatch(/not stored: an entry with 1200 tags .* \(250 tags, /);
+    expect(memory.records).toBe(2);
+    // Run-time tags (an HTTP handler listing products): served, not stored, nothing evicted.
+    const value = await cache.getOrSet('sitemap', (ctx) => {
+      ctx.addTags(...sitemap);
+      return 'xml';
+    });
+    expect(value).toBe('xml');
+    expect(warnings).toHaveLength(2);
+    expect(await cache.has('sitemap')).toBe(false);
+    expect(memory.records).toBe(2);
+    expect(await cache.get('home')).toBe('home page');
+    expect(cache.stats().errors).toBe(2);
+    // A quarter of the record store is allowed.
+    expect(await cache.set('quarter', 'ok', { tags: sitemap.slice(0, 250) })).toBe(true);
+    expect(await cache.get('quarter')).toBe('ok');
+    expect(await cache.get('home')).toBe('home page');
+  });
+
   it('an entry with more tags than maxEntries is still a hit', async () => {
     const cache = new CacheService({ backend: new MemoryBackend({ maxEntries: 10 }) });
     const tags = Array.from({ length: 500 }, (_, i) => `tag:${i}`);

@@ -22,10 +22,19 @@ export interface MemoryBackendOptions {
    * so that a flood of entries cannot evict them. Default `max(maxEntries, 10,000)`.
    */
   readonly maxRecords?: number;
+  /**
+   * Most bytes the service records take (keys plus values), so that tags fed by requests
+   * (`search:{query.q}`) cannot grow them without bound. Default `maxBytes / 8`. One entry may
+   * carry at most a quarter of `maxRecords` tags whose records take at most a quarter of
+   * `maxRecordBytes`; the service refuses to store one with more (see `tagLimit`).
+   */
+  readonly maxRecordBytes?: number;
 }
 
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
+/** One entry's tags may take at most 1/TAG_SHARE of the record store (count and bytes). */
+const TAG_SHARE = 4;
 
 /**
  * In-process backend: an LRU (lru-cache) bounded by entry count and by bytes. Expiry is
@@ -52,10 +61,26 @@ export class MemoryBackend implements CacheBackend {
       maxSize: maxBytes,
       sizeCalculation: (value, key) => entrySize(key, value),
     });
+    const maxRecords = positiveInteger(options.maxRecords ?? Math.max(maxEntries, 10_000), 'maxRecords');
+    const maxRecordBytes = positiveInteger(
+      options.maxRecordBytes ?? Math.max(1, Math.floor(maxBytes / 8)),
+      'maxRecordBytes',
+    );
     this.#records = new LRUCache<string, Uint8Array>({
-      max: positiveInteger(options.maxRecords ?? Math.max(maxEntries, 10_000), 'maxRecords'),
+      max: maxRecords,
+      maxSize: maxRecordBytes,
+      sizeCalculation: (value, key) => entrySize(key, value),
     });
-    this.capabilities = { shared: false, deletePattern: true, maxValueSize: this.#maxEntrySize };
+    this.capabilities = {
+      shared: false,
+      deletePattern: true,
+      maxValueSize: this.#maxEntrySize,
+      // A quarter of the record store: an entry's tags can never evict more than that.
+      tagLimit: {
+        count: Math.max(1, Math.floor(maxRecords / TAG_SHARE)),
+        bytes: Math.max(1, Math.floor(maxRecordBytes / TAG_SHARE)),
+      },
+    };
   }
 
   /** Number of entries held (expired ones included until they are noticed); records not counted. */
@@ -71,6 +96,11 @@ export class MemoryBackend implements CacheBackend {
   /** Number of service records held (tag versions, locks). */
   get records(): number {
     return this.#records.size;
+  }
+
+  /** Bytes held by service records (keys plus values). */
+  get recordBytes(): number {
+    return this.#records.calculatedSize;
   }
 
   async get(key: string): Promise<Result<Uint8Array | undefined>> {
@@ -135,7 +165,12 @@ export class MemoryBackend implements CacheBackend {
   }
 
   async health(): Promise<Result<BackendHealth>> {
-    const details = { entries: this.#lru.size, bytes: this.#lru.calculatedSize, records: this.#records.size };
+    const details = {
+      entries: this.#lru.size,
+      bytes: this.#lru.calculatedSize,
+      records: this.#records.size,
+      recordBytes: this.#records.calculatedSize,
+    };
     return ok({ latencyMs: 0, details });
   }
 

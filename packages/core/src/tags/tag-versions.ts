@@ -2,11 +2,13 @@ import { randomBytes } from 'node:crypto';
 import type { TagStamp } from '../entry/entry-codec.js';
 import { CacheError } from '../errors.js';
 import { err, OK_VOID, ok, type Result } from '../result.js';
-import { type CacheBackend, INTERNAL_KEY_PREFIX } from '../types/backend.js';
+import { type BackendCapabilities, type CacheBackend, INTERNAL_KEY_PREFIX } from '../types/backend.js';
 import { sameNames } from './tag-hints.js';
 
 const decoder = new TextDecoder();
 const encoder = new TextEncoder();
+/** Length of a version token (`newVersion`): 8 base-36 time digits, a dot, 8 random characters. */
+const VERSION_LENGTH = 17;
 
 /**
  * Versioned tags (Symfony's TagAwareAdapter design). Each tag has a version: a random token,
@@ -23,12 +25,14 @@ export class TagVersions {
   readonly keyPrefix: string;
   readonly #backend: CacheBackend;
   readonly #ttlMs: number;
+  readonly #limit: BackendCapabilities['tagLimit'];
 
   /** `namespace`: the service's prefix and its terminator (`keys/namespace.ts`). */
   constructor(backend: CacheBackend, namespace: string, ttlMs: number) {
     this.#backend = backend;
     this.keyPrefix = `${INTERNAL_KEY_PREFIX}t:${namespace}`;
     this.#ttlMs = ttlMs;
+    this.#limit = backend.capabilities.tagLimit;
   }
 
   key(tag: string): string {
@@ -43,6 +47,8 @@ export class TagVersions {
    */
   async capture(tags: readonly string[], createdAt = Date.now()): Promise<Result<TagStamp[]>> {
     if (tags.length === 0) return ok([]);
+    const tooMany = this.#beyondLimit(tags);
+    if (tooMany !== undefined) return err(tooMany);
     const current = await this.#backend.getMany(tags.map((t) => this.key(t)));
     if (!current.ok) return current;
     const stamps: TagStamp[] = new Array(tags.length);
@@ -121,6 +127,24 @@ export class TagVersions {
     );
     for (const result of results) if (!result.ok) return result;
     return OK_VOID;
+  }
+
+  /**
+   * Refuses tags whose version records the backend could not keep without evicting every other
+   * entry's (its `tagLimit`): the value is then not stored, and the caller logs a warning.
+   * Counted in the units the memory backend bounds: key and version lengths.
+   */
+  #beyondLimit(tags: readonly string[]): CacheError | undefined {
+    const limit = this.#limit;
+    if (limit === undefined) return undefined;
+    let bytes = 0;
+    for (const tag of tags) bytes += this.keyPrefix.length + tag.length + VERSION_LENGTH;
+    if (tags.length <= limit.count && bytes <= limit.bytes) return undefined;
+    return new CacheError(
+      'VALUE_TOO_LARGE',
+      `an entry with ${tags.length} tags (${bytes} bytes of tag versions) is more than the ${this.#backend.name} backend keeps for one entry (${limit.count} tags, ${limit.bytes} bytes), so that its tags cannot evict every other entry's: tag it by a coarser rule, or raise the backend's record limits`,
+      { backend: this.#backend.name },
+    );
   }
 
   async #create(tag: string, createdAt: number): Promise<Result<string>> {

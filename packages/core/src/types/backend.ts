@@ -11,6 +11,13 @@ export interface BackendCapabilities {
   readonly deletePattern: boolean;
   /** The largest value the backend accepts, in bytes, when it has a limit. */
   readonly maxValueSize?: number;
+  /**
+   * The most tags one entry may carry, when the backend keeps tag versions in a bounded store
+   * (the memory backend): `count` tags, whose version records (key and value) take at most
+   * `bytes` together. The service refuses to store an entry past either, with a warning
+   * (`VALUE_TOO_LARGE`), rather than let its tags evict every other entry's.
+   */
+  readonly tagLimit?: { readonly count: number; readonly bytes: number };
 }
 
 /** A health probe's answer. */
