@@ -48,7 +48,10 @@ export function teeResponse(
   };
   const onFinish = (): void => {
     if (head === undefined) settle({ kind: 'incomplete' });
-    else settle({ kind: 'complete', head, body: overflow ? undefined : Buffer.concat(chunks) });
+    else {
+      const sent = { status: res.statusCode, headers: { ...res.getHeaders() } as HeaderMap };
+      settle({ kind: 'complete', head, sent, body: overflow ? undefined : Buffer.concat(chunks) });
+    }
   };
   const onClose = (): void => {
     if (!res.writableFinished) settle({ kind: 'incomplete' });

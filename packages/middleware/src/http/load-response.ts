@@ -3,7 +3,7 @@ import { deltaSeconds, parseCacheControl } from './cache-control.js';
 import { outcomeHeaders } from './cache-status.js';
 import type { Capture, Exchange, HeadDecision } from './exchange.js';
 import type { ResolvedSettings } from './settings.js';
-import { headNotStored, type NotStoredReason } from './storability.js';
+import { bodyTruncated, headNotStored, type NotStoredReason } from './storability.js';
 import {
   computeEtag,
   fromStoredEntry,
@@ -117,11 +117,14 @@ function toStored(
   runtimeTags: readonly string[],
 ): StoredResponse | NotStoredReason {
   if (captured.kind !== 'complete') return 'aborted';
-  const { head, body } = captured;
+  const { head, sent, body } = captured;
   const { settings, exchange } = plan;
-  const reason = headNotStored(head, settings);
+  // The head as sent decides too: a session mounted before the cache sets its cookie late.
+  const reason = headNotStored(head, settings) ?? headNotStored(sent, settings);
   if (reason !== undefined) return reason;
+  if (sent.status !== head.status) return 'status';
   if (body === undefined) return 'too-large';
+  if (bodyTruncated(head, body)) return 'truncated';
   const ttlMs = storedTtlMs(head, settings);
   if (ttlMs <= 0) return 'ttl';
   const vary = parseVary(headValue(head.headers, 'vary'));
