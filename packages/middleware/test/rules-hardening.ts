@@ -1,6 +1,8 @@
 import { Readable } from 'node:stream';
-import { expect, it } from 'vitest';
+import { expect, it, vi } from 'vitest';
 import type { SuiteContext } from './support/suite-context.js';
+
+const spyLogger = () => ({ debug: vi.fn(), info: vi.fn(), warn: vi.fn(), error: vi.fn() });
 
 /** Holes of an adversarial pass (issue 22): late headers, truncated bodies, Vary fallbacks, keys, heads. */
 export function hardeningRules(_framework: string, { setup, cached }: SuiteContext): void {
@@ -49,5 +51,46 @@ export function hardeningRules(_framework: string, { setup, cached }: SuiteConte
       expect(res?.headers['x-cache']).not.toBe('HIT');
     }
     expect(calls['/cut']).toBe(2);
+  });
+
+  it('staleIfError with Vary: the failing handler runs once and the stale copy of this variant is served', async () => {
+    let mode: 'ok' | '500' | 'throw' = 'ok';
+    const logger = spyLogger();
+    const appErrors: string[] = [];
+    const onAppError = (error: unknown) => appErrors.push(String((error as Error).message));
+    const { http, calls } = await setup(
+      [
+        {
+          path: '/v',
+          cache: cached({ ttl: 1, staleIfError: 60, logger }),
+          handle: (req) => {
+            if (mode === 'throw') return { fail: true };
+            if (mode === '500') return { status: 500, body: 'broken' };
+            return { body: `hello ${String(req.headers['x-lang'])}`, headers: { vary: 'X-Lang' } };
+          },
+        },
+      ],
+      { onAppError },
+    );
+    expect((await http.get('/v').set('X-Lang', 'en')).text).toBe('hello en');
+    expect((await http.get('/v').set('X-Lang', 'fr')).text).toBe('hello fr');
+    vi.useFakeTimers({ toFake: ['Date'] });
+    vi.setSystemTime(Date.now() + 5000);
+    for (const failure of ['500', 'throw'] as const) {
+      mode = failure;
+      for (const lang of ['fr', 'en']) {
+        const before = calls['/v'] ?? 0;
+        const res = await http.get('/v').set('X-Lang', lang);
+        expect([res.status, res.text, res.headers['x-cache']], `${failure} ${lang}`).toEqual([
+          200,
+          `hello ${lang}`,
+          'STALE',
+        ]);
+        expect(calls['/v'], `${failure} ${lang}: handler runs`).toBe(before + 1);
+      }
+    }
+    // Only the handler's own failures reach the app (Koa: never "next() called multiple times").
+    const reported = [...appErrors, ...logger.error.mock.calls.map((call) => String(call[0].err?.message))];
+    expect(reported.filter((message) => message !== 'handler failed')).toEqual([]);
   });
 }

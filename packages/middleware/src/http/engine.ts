@@ -9,7 +9,7 @@ import { bypassReason } from './storability.js';
 import { fromStoredEntry, type StoredResponse } from './stored-response.js';
 import { tagHeaderFields } from './tag-fields.js';
 import { inspectUnkeyedInputs } from './unkeyed-inputs.js';
-import { varySignature } from './vary.js';
+import { varyMatches } from './vary.js';
 
 /** A lookup's result: the adapter's response is already settled, or a stored response to send. */
 type Found =
@@ -61,14 +61,14 @@ export async function handleRequest(settings: ResolvedSettings, exchange: Exchan
 
   const plan: LoadPlan = { settings, exchange, tags, expectedVary: undefined, missReason: 'uri-miss' };
   let found = await lookup(key, plan);
-  if (found.kind === 'stored' && !varyMatches(found.stored, exchange)) {
+  if (found.kind === 'stored' && !varyMatches(found.stored, request)) {
     const vary = found.stored.vary;
     found = await lookup(variantKey(key, vary, request), {
       ...plan,
       expectedVary: vary,
       missReason: 'vary-miss',
     });
-    if (found.kind === 'stored' && !varyMatches(found.stored, exchange))
+    if (found.kind === 'stored' && !varyMatches(found.stored, request))
       found = { kind: 'pass', detail: 'vary' };
   }
   if (found.kind === 'done') return;
@@ -90,9 +90,9 @@ async function serveHead(
   let stored: StoredResponse | undefined;
   try {
     stored = fromStoredEntry(await cache.get(key));
-    if (stored !== undefined && !varyMatches(stored, exchange)) {
+    if (stored !== undefined && !varyMatches(stored, exchange.request)) {
       const second = fromStoredEntry(await cache.get(variantKey(key, stored.vary, exchange.request)));
-      stored = second !== undefined && varyMatches(second, exchange) ? second : undefined;
+      stored = second !== undefined && varyMatches(second, exchange.request) ? second : undefined;
     }
   } catch (error) {
     settings.logger.error({ err: error, key }, 'tagcache: cache read failed; serving uncached');
@@ -149,10 +149,6 @@ function lookupOptions(settings: ResolvedSettings, tags: readonly string[]): Get
     memo.optionTags = tags;
   }
   return memo.options;
-}
-
-function varyMatches(stored: StoredResponse, exchange: Exchange): boolean {
-  return stored.vary.length === 0 || varySignature(stored.vary, exchange.request) === stored.varySig;
 }
 
 /** A hit (fresh, stale or shared from a concurrent load): `304` when the client's copy is current. */

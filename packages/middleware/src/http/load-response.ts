@@ -15,7 +15,7 @@ import {
   toStoredEntry,
 } from './stored-response.js';
 import { tagHeaderFields } from './tag-fields.js';
-import { parseVary, sameNames, varySignature } from './vary.js';
+import { parseVary, sameNames, varyMatches, varySignature } from './vary.js';
 
 /** What a load hands to `getOrSet`: a response to store, or a marker that it was not storable. */
 export type Cached = StoredEntry | typeof UNCACHEABLE;
@@ -61,6 +61,12 @@ export async function loadResponse(
 ): Promise<Cached> {
   const { settings, exchange } = plan;
   const stale = fromStoredEntry(context.stale);
+  if (stale !== undefined && plan.expectedVary === undefined && !varyMatches(stale, exchange.request)) {
+    // A stale primary entry of another variant: this request refreshes (or, when the handler
+    // fails, falls back to) its own variant's entry instead, so the handler runs once.
+    context.skipStore();
+    return context.stale as Cached;
+  }
   const canFallBack =
     stale !== undefined &&
     settings.staleIfErrorMs > 0 &&
