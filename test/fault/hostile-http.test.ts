@@ -1,5 +1,7 @@
 import { request } from 'node:http';
-import { CacheService, MemoryBackend } from '@tagcache/core';
+import { CacheService, CacheUsageError, MemoryBackend } from '@tagcache/core';
+import { cacheResponses as expressCache } from '@tagcache/middleware/express';
+import { cacheResponses as koaCache } from '@tagcache/middleware/koa';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FRAMEWORKS, figure, type HandlerRequest, type RunningApp, startApp } from './http-harness.js';
@@ -162,3 +164,60 @@ for (const framework of FRAMEWORKS) {
     }, 60_000);
   });
 }
+
+describe('hostile options', () => {
+  const cache = new CacheService({ backend: new MemoryBackend() });
+  afterAll(() => cache.close());
+  // Each bad option, and the field the CacheUsageError must name.
+  const bad: [Record<string, unknown>, string][] = [
+    [{ tagHeader: 'Surrogate-Keys' }, 'tagHeader'],
+    [{ tagHeader: 'X-Tags' }, 'tagHeader'],
+    [{ tagHeader: { name: 'Cache-Tag', separator: ';' } }, 'tagHeader.separator'],
+    [{ tagHeader: true }, 'tagHeader'],
+    [{ statuses: '200' }, 'statuses'],
+    [{ statuses: [200, '404'] }, 'statuses'],
+    [{ statuses: [99] }, 'statuses'],
+    [{ ttl: '0.4ms' }, 'ttl'],
+    [{ ttl: 0.0004 }, 'ttl'],
+    [{ ttl: '10 minutes' }, 'ttl'],
+    [{ swr: '0.4ms' }, 'swr'],
+    [{ staleIfError: -1 }, 'staleIfError'],
+    [{ ttlFromResponse: 'yes' }, 'ttlFromResponse'],
+    [{ key: 42 }, 'key'],
+    [{ key: async () => 'k' }, 'key'],
+    [{ tags: 'product' }, 'tags'],
+    [{ tags: async () => ['t'] }, 'tags'],
+    [{ maxBodySize: '1mb' }, 'maxBodySize'],
+    [{ maxBodySize: 1.5 }, 'maxBodySize'],
+    [{ tagHeaderLimit: 0 }, 'tagHeaderLimit'],
+    [{ maxKeyLength: Number.NaN }, 'maxKeyLength'],
+    [{ keyPrefix: 7 }, 'keyPrefix'],
+    [{ cacheStatus: 'two words' }, 'cacheStatus'],
+    [{ cacheStatus: true }, 'cacheStatus'],
+    [{ xCache: 'false' }, 'xCache'],
+    [{ allowCookies: 'true' }, 'allowCookies'],
+    [{ allowAuthorization: 1 }, 'allowAuthorization'],
+    [{ logger: console.log }, 'logger'],
+    [{ logger: {} }, 'logger'],
+    [{ cache: {} }, 'cache'],
+  ];
+  for (const [name, create] of [
+    ['express', expressCache],
+    ['koa', koaCache],
+  ] as const) {
+    it(`${name}: every option is checked, a bad one is a CacheUsageError naming it`, () => {
+      for (const [options, field] of bad) {
+        let error: unknown;
+        try {
+          (create as (options: object) => unknown)({ cache, ...options });
+        } catch (caught) {
+          error = caught;
+        }
+        expect(error, JSON.stringify(options)).toBeInstanceOf(CacheUsageError);
+        expect((error as CacheUsageError).field, JSON.stringify(options)).toBe(field);
+      }
+      // Header names are case-insensitive: a case variant of a known tag header is that header.
+      expect(() => create({ cache, tagHeader: 'Surrogate-key' as 'Surrogate-Key' })).not.toThrow();
+    });
+  }
+});

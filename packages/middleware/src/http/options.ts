@@ -60,7 +60,8 @@ export interface CacheResponsesOptions<Native = unknown> {
    * The tag header sent for CDN purging: `'Cache-Tag'` (comma-separated), `'Surrogate-Key'`
    * or `'xkey'` (space-separated), a custom {@link TagHeaderFormat}, or `false`. Default: the
    * header of the cache's first purger (`cache.tagHeader`: Varnish `xkey`, Fastly
-   * `Surrogate-Key`, Cloudflare `Cache-Tag`), else `'Cache-Tag'`.
+   * `Surrogate-Key`, Cloudflare `Cache-Tag`), else `'Cache-Tag'`. The names match in any
+   * letter case (`'surrogate-key'`); another string is a `CacheUsageError`.
    */
   readonly tagHeader?: 'Cache-Tag' | 'Surrogate-Key' | 'xkey' | TagHeaderFormat | false;
   /** Longest tag header value in bytes; longer ones are cut at a tag boundary. Default 16 KiB. */
