@@ -93,4 +93,26 @@ export function hardeningRules(_framework: string, { setup, cached }: SuiteConte
     const reported = [...appErrors, ...logger.error.mock.calls.map((call) => String(call[0].err?.message))];
     expect(reported.filter((message) => message !== 'handler failed')).toEqual([]);
   });
+
+  it('refuses a key function that does not return a string: served uncached and logged, never shared', async () => {
+    const logger = spyLogger();
+    // Not an `async function` (those are refused at creation): a function returning a Promise.
+    const key = ((request: { path: string }) => Promise.resolve(request.path)) as unknown as (
+      request: unknown,
+    ) => string;
+    const { http, calls } = await setup([
+      {
+        path: '/users/:id',
+        cache: cached({ key, logger }),
+        handle: (req) => ({ body: { user: req.params.id } }),
+      },
+    ]);
+    for (const id of ['1', '2', '1']) {
+      const res = await http.get(`/users/${id}`);
+      expect(res.body).toEqual({ user: id });
+      expect(res.headers['cache-status']).toBe('tagcache; fwd=bypass; detail=key-error');
+    }
+    expect(calls['/users/:id']).toBe(3);
+    expect(logger.error).toHaveBeenCalledTimes(3);
+  });
 }

@@ -1,4 +1,4 @@
-import type { GetOrSetOptions } from '@tagcache/core';
+import { CacheUsageError, type GetOrSetOptions } from '@tagcache/core';
 import { finalKey, variantKey } from './cache-key.js';
 import { type Outcome, outcomeHeaders } from './cache-status.js';
 import { isNotModified, notModifiedHeaders } from './conditional.js';
@@ -48,9 +48,9 @@ export async function handleRequest(settings: ResolvedSettings, exchange: Exchan
   let key: string;
   let tags: readonly string[];
   try {
-    const requestKey = settings.key(request, exchange.native) + unkeyed.keyPart;
+    const requestKey = checkedKey(settings.key(request, exchange.native)) + unkeyed.keyPart;
     key = finalKey(settings.keyPrefix, requestKey, settings.maxKeyLength);
-    tags = settings.tags(request, exchange.native);
+    tags = checkedTags(settings.tags(request, exchange.native));
   } catch (error) {
     settings.logger.error({ err: error, url: request.url }, 'tagcache: key or tags failed; serving uncached');
     return exchange.passThrough(
@@ -77,6 +77,25 @@ export async function handleRequest(settings: ResolvedSettings, exchange: Exchan
     return exchange.passThrough([...headers, ...tagHeaderFields(settings, tags)]);
   }
   sendStored(settings, exchange, found.stored, found.fallback, found.collapsed);
+}
+
+/** A key function's result: a string, or a `CacheUsageError` (an `async` one gives a Promise). */
+function checkedKey(key: unknown): string {
+  if (typeof key !== 'string')
+    throw new CacheUsageError(`the key function returned ${describe(key)}, not a string`, 'key');
+  return key;
+}
+
+/** A tags function's result: an array (its strings are checked by the core). */
+function checkedTags(tags: unknown): readonly string[] {
+  if (!Array.isArray(tags))
+    throw new CacheUsageError(`the tags function returned ${describe(tags)}, not an array`, 'tags');
+  return tags;
+}
+
+function describe(value: unknown): string {
+  if (value instanceof Promise) return 'a Promise (key and tags functions must be synchronous)';
+  return value === null ? 'null' : `a value of type ${typeof value}`;
 }
 
 /** HEAD is answered from GET's entry and never stored (its response has no body). */
