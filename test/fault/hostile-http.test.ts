@@ -3,6 +3,7 @@ import { CacheService, CacheUsageError, MemoryBackend } from '@tagcache/core';
 import { cacheResponses as expressCache } from '@tagcache/middleware/express';
 import { cacheResponses as koaCache } from '@tagcache/middleware/koa';
 import fc from 'fast-check';
+import qs from 'qs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FRAMEWORKS, figure, type HandlerRequest, type RunningApp, startApp } from './http-harness.js';
 
@@ -39,6 +40,12 @@ function get(url: string, path: string): Promise<Reply> {
 /** What the default-key route answers: the parsed query, sorted by name (values keep order). */
 const canonical = (query: URLSearchParams): string =>
   JSON.stringify([...query].sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0)));
+/**
+ * What the qs route answers: the parsed query, its parameters sorted by name (the default key
+ * treats the order of different names as irrelevant; within a name, order and bytes count).
+ */
+const byName = (parsed: unknown): string =>
+  JSON.stringify(Object.entries(parsed as object).sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0)));
 /** What the template route answers: only what its key reads. */
 const templated = (request: HandlerRequest): string =>
   JSON.stringify({ q: request.query.getAll('q'), page: request.query.getAll('page') });
@@ -85,6 +92,7 @@ for (const framework of FRAMEWORKS) {
         cache,
         [
           { path: '/d', options: { ttl: 60 }, handle: ({ query }) => ({ body: canonical(query) }) },
+          { path: '/qs', options: { ttl: 60 }, handle: ({ parsed }) => ({ body: byName(parsed) }) },
           {
             path: '/t/:id',
             options: {
@@ -135,6 +143,42 @@ for (const framework of FRAMEWORKS) {
       );
       figure(`hostile queries (${framework})`, { urls: cases, requests: cases * 2, hitsOnSecond: hits });
       expect(hits).toBeGreaterThan(cases / 2);
+    }, 60_000);
+
+    it('the default key tells apart what the query parser does (raw bytes, qs merge order)', async () => {
+      const pairs = [
+        ['q=caf%E9', 'q=caf%E8'],
+        ['a=x&a[]=y', 'a[]=y&a=x'],
+        ['a=x&a%5B%5D=y', 'a%5B%5D=y&a=x'],
+        ['a[b]=1&a[c]=2', 'a[c]=2&a[b]=1'],
+        ['q=a%zz%41', 'q=a%25zz%41'],
+        ['q=%', 'q=%25'],
+      ];
+      for (const [a, b] of pairs) {
+        for (const query of [a, b, a, b]) {
+          const reply = await get(app.url, `/qs?${query}`);
+          expectClean(reply, byName(qs.parse(query!, { allowPrototypes: true })));
+        }
+      }
+      // Fuzzed: the same parameters in every order, each answered with what qs makes of its own URL.
+      const qsParam = fc.tuple(
+        fc.constantFrom('a', 'a[]', 'a[0]', 'a[b]', 'a%5B%5D', 'b', 'b[]'),
+        fc.constantFrom('x', 'y', '%E9', '%E8', '%C3%A9', '%zz', '%25zz', '1', ''),
+      );
+      await fc.assert(
+        fc.asyncProperty(fc.array(qsParam, { minLength: 1, maxLength: 5 }), async (params) => {
+          const forward = params.map(([n, v]) => `${n}=${v}`).join('&');
+          const backward = [...params]
+            .reverse()
+            .map(([n, v]) => `${n}=${v}`)
+            .join('&');
+          for (const query of [forward, backward, forward]) {
+            const reply = await get(app.url, `/qs?${query}`);
+            expectClean(reply, byName(qs.parse(query, { allowPrototypes: true })));
+          }
+        }),
+        { numRuns: 100 },
+      );
     }, 60_000);
 
     it('64 KB URLs, duplicated parameters and 10,000 run-time tags', async () => {

@@ -12,12 +12,14 @@ const silent = { debug: vi.fn(), info: vi.fn(), warn: vi.fn(), error: vi.fn() };
 const req = (url: string, headers = {}, params = {}) => requestInfo('GET', url, headers, params);
 
 describe('keys', () => {
-  it('default key: HEAD reads as GET, query sorted by name, values escaped', () => {
+  it('default key: HEAD reads as GET, query sorted by name, raw values escaped', () => {
     const host = { host: 'shop.example' };
     expect(defaultKey(req('/p?b=2&a=1', host))).toBe('http://shop.example GET /p?a=1&b=2');
     expect(defaultKey(requestInfo('HEAD', '/p', host, {}))).toBe('http://shop.example GET /p');
-    expect(defaultKey(req('/p?a=1%26b%3D2', host))).toBe('http://shop.example GET /p?a=1%26b%3D2');
+    // The raw value as sent, its `%` escaped: raw and decoded forms can never meet.
+    expect(defaultKey(req('/p?a=1%26b%3D2', host))).toBe('http://shop.example GET /p?a=1%2526b%253D2');
     expect(defaultKey(req('/p?a=1%26b%3D2', host))).not.toBe(defaultKey(req('/p?a=1&b=2', host)));
+    expect(defaultKey(req('/p?&&', host))).toBe('http://shop.example GET /p');
   });
 
   it('default key and {protocol}/{host} templates name the origin as the framework resolved it', () => {
@@ -34,6 +36,20 @@ describe('keys', () => {
     const template = compileTemplate('{protocol}://{host}:{path}', 'key', true);
     expect(template(at('https', 'b.example'))).toBe('https://b.example:/p');
     expect(template(at('http', undefined))).toBe('http://~:/p');
+  });
+
+  it('default key: the query as the handler can tell it apart (raw bytes, qs merge order)', () => {
+    const distinct: [string, string][] = [
+      ['/p?q=caf%E9', '/p?q=caf%E8'],
+      ['/p?a=x&a[]=y', '/p?a[]=y&a=x'],
+      ['/p?a=x&a%5B%5D=y', '/p?a%5B%5D=y&a=x'],
+      ['/p?a[b]=1&a.b=2', '/p?a.b=2&a[b]=1'],
+      ['/p?q=1&q=2', '/p?q=2&q=1'],
+      ['/p?q=a%zz%41', '/p?q=a%25zz%41'],
+    ];
+    for (const [a, b] of distinct) expect(defaultKey(req(a)), `${a} vs ${b}`).not.toBe(defaultKey(req(b)));
+    // Different roots are still sorted: the common case keeps one entry.
+    expect(defaultKey(req('/p?b[]=1&a=2&b[]=3'))).toBe(defaultKey(req('/p?a=2&b[]=1&b[]=3')));
   });
 
   it('templates escape values, mark absent ones and hash secret headers', () => {
