@@ -107,6 +107,7 @@ describe('tag header', () => {
 
 describe('conditional requests', () => {
   const stored = {
+    status: 200,
     etag: 'W/"abc"',
     storedAt: Date.parse('2025-01-02T00:00:00Z'),
     headers: [['last-modified', 'Wed, 01 Jan 2025 00:00:00 GMT']],
@@ -123,5 +124,14 @@ describe('conditional requests', () => {
     expect(isNotModified({ 'if-modified-since': 'Wed, 01 Jan 2025 00:00:00 GMT' }, stored)).toBe(true);
     expect(isNotModified({ 'if-modified-since': 'Tue, 31 Dec 2024 00:00:00 GMT' }, stored)).toBe(false);
     expect(isNotModified({ 'if-modified-since': 'garbage' }, stored)).toBe(false);
+  });
+  it('ignores If-Modified-Since that is not an HTTP-date, and every precondition on a non-2xx', () => {
+    for (const since of ['3000', '2030-01-01', 'Wed, 01 Jan 2031', '2030-01-01T00:00:00Z'])
+      expect(isNotModified({ 'if-modified-since': since }, stored), since).toBe(false);
+    expect(isNotModified({ 'if-modified-since': 'Sunday, 06-Nov-30 08:49:37 GMT' }, stored)).toBe(true);
+    expect(isNotModified({ 'if-modified-since': 'Sun Nov  6 08:49:37 2044' }, stored)).toBe(true);
+    const gone = { ...stored, status: 404 } as StoredResponse;
+    expect(isNotModified({ 'if-none-match': '*' }, gone)).toBe(false);
+    expect(isNotModified({ 'if-modified-since': 'Fri, 01 Jan 2027 00:00:00 GMT' }, gone)).toBe(false);
   });
 });

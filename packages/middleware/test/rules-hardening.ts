@@ -115,4 +115,28 @@ export function hardeningRules(_framework: string, { setup, cached }: SuiteConte
     expect(calls['/users/:id']).toBe(3);
     expect(logger.error).toHaveBeenCalledTimes(3);
   });
+
+  it('conditional requests on hits: preconditions only for a stored 2xx, and only real HTTP-dates', async () => {
+    const { http, calls } = await setup([
+      { path: '/gone', cache: cached(), handle: () => ({ status: 404, body: 'not here' }) },
+      {
+        path: '/doc',
+        cache: cached(),
+        handle: () => ({ body: 'doc', headers: { 'last-modified': 'Wed, 01 Jan 2025 00:00:00 GMT' } }),
+      },
+    ]);
+    await http.get('/gone');
+    const star = await http.get('/gone').set('If-None-Match', '*');
+    expect([star.status, star.text, star.headers['x-cache']]).toEqual([404, 'not here', 'HIT']);
+    const since = await http.get('/gone').set('If-Modified-Since', new Date().toUTCString());
+    expect([since.status, since.text]).toEqual([404, 'not here']);
+    await http.get('/doc');
+    for (const notADate of ['3000', '2030-01-01', 'Wed, 01 Jan 2031']) {
+      const res = await http.get('/doc').set('If-Modified-Since', notADate);
+      expect([res.status, res.text, res.headers['x-cache']], notADate).toEqual([200, 'doc', 'HIT']);
+    }
+    const real = await http.get('/doc').set('If-Modified-Since', 'Thu, 02 Jan 2025 00:00:00 GMT');
+    expect(real.status).toBe(304);
+    expect(calls).toEqual({ '/gone': 1, '/doc': 1 });
+  });
 }
