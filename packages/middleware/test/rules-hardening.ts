@@ -1,3 +1,5 @@
+import { get as httpGet, type IncomingMessage } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { Readable } from 'node:stream';
 import { expect, it, vi } from 'vitest';
 import type { SuiteContext } from './support/suite-context.js';
@@ -138,5 +140,33 @@ export function hardeningRules(_framework: string, { setup, cached }: SuiteConte
     const real = await http.get('/doc').set('If-Modified-Since', 'Thu, 02 Jan 2025 00:00:00 GMT');
     expect(real.status).toBe(304);
     expect(calls).toEqual({ '/gone': 1, '/doc': 1 });
+  });
+
+  it('a page with 2,000 tags keeps its whole head small enough for a Node client (no HPE_HEADER_OVERFLOW)', async () => {
+    const tags = Array.from({ length: 2000 }, (_, i) => `product:${i}`);
+    const logger = spyLogger();
+    const { server, calls } = await setup([
+      { path: '/catalog', cache: cached({ logger }), handle: () => ({ body: 'catalog', tags }) },
+    ]);
+    const { port } = server.address() as AddressInfo;
+    for (const expected of ['MISS', 'HIT']) {
+      // Node's own client, default 16 KiB header limit.
+      const res = await nodeGet(port, '/catalog');
+      expect([res.statusCode, res.headers['x-cache']]).toEqual([200, expected]);
+      const headBytes = res.rawHeaders.reduce((sum, field) => sum + field.length + 2, 0);
+      expect(headBytes).toBeLessThan(4096);
+      expect(String(res.headers['cache-tag']).split(',').length).toBeGreaterThan(100);
+    }
+    expect(logger.warn).toHaveBeenCalled();
+    expect(calls['/catalog']).toBe(1);
+  });
+}
+
+function nodeGet(port: number, path: string): Promise<IncomingMessage> {
+  return new Promise((resolve, reject) => {
+    httpGet({ host: '127.0.0.1', port, path }, (res) => {
+      res.resume();
+      res.on('end', () => resolve(res));
+    }).on('error', reject);
   });
 }

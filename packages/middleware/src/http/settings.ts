@@ -61,8 +61,8 @@ export interface HitMemo {
   readonly loaded: WeakSet<object>;
 }
 
-/** Default `tagHeaderLimit`: 16 KiB. */
-export const DEFAULT_TAG_HEADER_LIMIT = 16 * 1024;
+/** Default `tagHeaderLimit`: keeps the whole head under nginx's 4 KiB proxy buffer and Node's 16 KiB. */
+export const DEFAULT_TAG_HEADER_LIMIT = 2048;
 
 /** Validates options; throws a `CacheUsageError` naming the field for bad ones. */
 export function resolveSettings<Native>(options: CacheResponsesOptions<Native>): ResolvedSettings {
