@@ -2,6 +2,7 @@ import { get as httpGet, type IncomingMessage } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Readable } from 'node:stream';
 import { expect, it, vi } from 'vitest';
+import type { RouteCacheOptions } from './support/apps.js';
 import type { SuiteContext } from './support/suite-context.js';
 
 const spyLogger = () => ({ debug: vi.fn(), info: vi.fn(), warn: vi.fn(), error: vi.fn() });
@@ -159,6 +160,37 @@ export function hardeningRules(_framework: string, { setup, cached }: SuiteConte
     }
     expect(logger.warn).toHaveBeenCalled();
     expect(calls['/catalog']).toBe(1);
+  });
+
+  it('logs tags added after the head of a streamed page was sent (the miss could not carry them)', async () => {
+    const logger = spyLogger();
+    const route: RouteCacheOptions = cached({ tags: ['page'], logger });
+    const { http } = await setup([
+      {
+        path: '/streamed',
+        cache: route,
+        handle: () => ({
+          headers: { 'content-type': 'text/plain' },
+          stream: (addTags) =>
+            Readable.from(
+              (async function* () {
+                yield 'first ';
+                await new Promise((resolve) => setTimeout(resolve, 20));
+                addTags('late:1');
+                yield 'second';
+              })(),
+            ),
+        }),
+      },
+    ]);
+    const miss = await http.get('/streamed');
+    expect([miss.text, miss.headers['cache-tag']]).toEqual(['first second', 'page']);
+    expect(logger.warn).toHaveBeenCalledWith(
+      expect.objectContaining({ tags: ['late:1'] }),
+      expect.stringMatching(/after the response head was sent/),
+    );
+    const hit = await http.get('/streamed');
+    expect([hit.headers['x-cache'], hit.headers['cache-tag']]).toEqual(['HIT', 'page,late:1']);
   });
 }
 

@@ -73,12 +73,14 @@ export async function loadResponse(
     Date.now() < stale.freshUntil + settings.staleIfErrorMs;
   const fwd = stale === undefined ? plan.missReason : 'stale';
   state.started = true;
+  let headTags: readonly string[] = plan.tags;
   const captured = await exchange.capture({
     maxBodySize: settings.maxBodySize,
     onHead: (head, body): HeadDecision => {
       if (canFallBack && head.status >= 500) return { suppress: true };
       const detail = headNotStored(head, settings);
       const tags = [...plan.tags, ...exchange.runtimeTags()];
+      headTags = tags;
       const etag = detail === undefined && body !== undefined && head.headers.etag === undefined;
       const headers = [
         ...(etag ? [['etag', computeEtag(body)] as const] : []),
@@ -103,6 +105,8 @@ export async function loadResponse(
   }
   state.outcome = 'sent';
   const runtimeTags = exchange.runtimeTags();
+  if (captured.kind === 'complete' && runtimeTags.length > 0)
+    warnLateTags(settings, exchange, headTags, runtimeTags);
   const stored = toStored(captured, plan, runtimeTags);
   if (typeof stored === 'string') {
     context.skipStore();
@@ -114,6 +118,26 @@ export async function loadResponse(
   const entry = toStoredEntry(stored);
   settings.memo.loaded.add(entry);
   return entry;
+}
+
+/**
+ * Tags added after the head went out (a streamed page) are stored, and sent on hits, but the
+ * miss's tag header could not carry them: a CDN copy of the miss is not purged by them. Logged.
+ */
+function warnLateTags(
+  settings: ResolvedSettings,
+  exchange: Exchange,
+  headTags: readonly string[],
+  runtimeTags: readonly string[],
+): void {
+  if (settings.tagHeader === undefined) return;
+  const sent = new Set(headTags);
+  const late = runtimeTags.filter((tag) => !sent.has(tag));
+  if (late.length === 0) return;
+  settings.logger.warn(
+    { url: exchange.request.url, header: settings.tagHeader.name, tags: late },
+    'tagcache: tags added after the response head was sent are stored but missing from this miss’s tag header (a CDN copy of it is not purged by them); add tags before the first write',
+  );
 }
 
 /** The response to store, or why it may not be. */
