@@ -1,6 +1,9 @@
 import { request } from 'node:http';
-import { CacheService, MemoryBackend } from '@tagcache/core';
+import { CacheService, CacheUsageError, MemoryBackend } from '@tagcache/core';
+import { cacheResponses as expressCache } from '@tagcache/middleware/express';
+import { cacheResponses as koaCache } from '@tagcache/middleware/koa';
 import fc from 'fast-check';
+import qs from 'qs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FRAMEWORKS, figure, type HandlerRequest, type RunningApp, startApp } from './http-harness.js';
 
@@ -37,6 +40,12 @@ function get(url: string, path: string): Promise<Reply> {
 /** What the default-key route answers: the parsed query, sorted by name (values keep order). */
 const canonical = (query: URLSearchParams): string =>
   JSON.stringify([...query].sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0)));
+/**
+ * What the qs route answers: the parsed query, its parameters sorted by name (the default key
+ * treats the order of different names as irrelevant; within a name, order and bytes count).
+ */
+const byName = (parsed: unknown): string =>
+  JSON.stringify(Object.entries(parsed as object).sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0)));
 /** What the template route answers: only what its key reads. */
 const templated = (request: HandlerRequest): string =>
   JSON.stringify({ q: request.query.getAll('q'), page: request.query.getAll('page') });
@@ -83,6 +92,7 @@ for (const framework of FRAMEWORKS) {
         cache,
         [
           { path: '/d', options: { ttl: 60 }, handle: ({ query }) => ({ body: canonical(query) }) },
+          { path: '/qs', options: { ttl: 60 }, handle: ({ parsed }) => ({ body: byName(parsed) }) },
           {
             path: '/t/:id',
             options: {
@@ -135,6 +145,42 @@ for (const framework of FRAMEWORKS) {
       expect(hits).toBeGreaterThan(cases / 2);
     }, 60_000);
 
+    it('the default key tells apart what the query parser does (raw bytes, qs merge order)', async () => {
+      const pairs = [
+        ['q=caf%E9', 'q=caf%E8'],
+        ['a=x&a[]=y', 'a[]=y&a=x'],
+        ['a=x&a%5B%5D=y', 'a%5B%5D=y&a=x'],
+        ['a[b]=1&a[c]=2', 'a[c]=2&a[b]=1'],
+        ['q=a%zz%41', 'q=a%25zz%41'],
+        ['q=%', 'q=%25'],
+      ];
+      for (const [a, b] of pairs) {
+        for (const query of [a, b, a, b]) {
+          const reply = await get(app.url, `/qs?${query}`);
+          expectClean(reply, byName(qs.parse(query!, { allowPrototypes: true })));
+        }
+      }
+      // Fuzzed: the same parameters in every order, each answered with what qs makes of its own URL.
+      const qsParam = fc.tuple(
+        fc.constantFrom('a', 'a[]', 'a[0]', 'a[b]', 'a%5B%5D', 'b', 'b[]'),
+        fc.constantFrom('x', 'y', '%E9', '%E8', '%C3%A9', '%zz', '%25zz', '1', ''),
+      );
+      await fc.assert(
+        fc.asyncProperty(fc.array(qsParam, { minLength: 1, maxLength: 5 }), async (params) => {
+          const forward = params.map(([n, v]) => `${n}=${v}`).join('&');
+          const backward = [...params]
+            .reverse()
+            .map(([n, v]) => `${n}=${v}`)
+            .join('&');
+          for (const query of [forward, backward, forward]) {
+            const reply = await get(app.url, `/qs?${query}`);
+            expectClean(reply, byName(qs.parse(query, { allowPrototypes: true })));
+          }
+        }),
+        { numRuns: 100 },
+      );
+    }, 60_000);
+
     it('64 KB URLs, duplicated parameters and 10,000 run-time tags', async () => {
       const big = 'a'.repeat(64 * 1024);
       const paths: [string, string][] = [
@@ -156,9 +202,66 @@ for (const framework of FRAMEWORKS) {
       const manyTags = Array.from({ length: 10_000 }, (_, i) => `tag=t${i}`).join('&');
       const reply = await get(app.url, `/t/2?q=many&${manyTags}`);
       expectClean(reply, templated({ query: new URLSearchParams('q=many') } as HandlerRequest));
-      // The tag header is cut at its limit, never oversized.
-      expect(String(reply.headers['cache-tag'] ?? '').length).toBeLessThanOrEqual(16_384);
+      // The tag header is cut at its (default) limit, never oversized.
+      expect(String(reply.headers['cache-tag'] ?? '').length).toBeLessThanOrEqual(2048);
       expect((await get(app.url, `/t/2?q=many&${manyTags}`)).headers['x-cache']).toBe('HIT');
     }, 60_000);
   });
 }
+
+describe('hostile options', () => {
+  const cache = new CacheService({ backend: new MemoryBackend() });
+  afterAll(() => cache.close());
+  // Each bad option, and the field the CacheUsageError must name.
+  const bad: [Record<string, unknown>, string][] = [
+    [{ tagHeader: 'Surrogate-Keys' }, 'tagHeader'],
+    [{ tagHeader: 'X-Tags' }, 'tagHeader'],
+    [{ tagHeader: { name: 'Cache-Tag', separator: ';' } }, 'tagHeader.separator'],
+    [{ tagHeader: true }, 'tagHeader'],
+    [{ statuses: '200' }, 'statuses'],
+    [{ statuses: [200, '404'] }, 'statuses'],
+    [{ statuses: [99] }, 'statuses'],
+    [{ ttl: '0.4ms' }, 'ttl'],
+    [{ ttl: 0.0004 }, 'ttl'],
+    [{ ttl: '10 minutes' }, 'ttl'],
+    [{ swr: '0.4ms' }, 'swr'],
+    [{ staleIfError: -1 }, 'staleIfError'],
+    [{ ttlFromResponse: 'yes' }, 'ttlFromResponse'],
+    [{ key: 42 }, 'key'],
+    [{ key: async () => 'k' }, 'key'],
+    [{ tags: 'product' }, 'tags'],
+    [{ tags: async () => ['t'] }, 'tags'],
+    [{ maxBodySize: '1mb' }, 'maxBodySize'],
+    [{ maxBodySize: 1.5 }, 'maxBodySize'],
+    [{ tagHeaderLimit: 0 }, 'tagHeaderLimit'],
+    [{ maxKeyLength: Number.NaN }, 'maxKeyLength'],
+    [{ keyPrefix: 7 }, 'keyPrefix'],
+    [{ cacheStatus: 'two words' }, 'cacheStatus'],
+    [{ cacheStatus: true }, 'cacheStatus'],
+    [{ xCache: 'false' }, 'xCache'],
+    [{ allowCookies: 'true' }, 'allowCookies'],
+    [{ allowAuthorization: 1 }, 'allowAuthorization'],
+    [{ logger: console.log }, 'logger'],
+    [{ logger: {} }, 'logger'],
+    [{ cache: {} }, 'cache'],
+  ];
+  for (const [name, create] of [
+    ['express', expressCache],
+    ['koa', koaCache],
+  ] as const) {
+    it(`${name}: every option is checked, a bad one is a CacheUsageError naming it`, () => {
+      for (const [options, field] of bad) {
+        let error: unknown;
+        try {
+          (create as (options: object) => unknown)({ cache, ...options });
+        } catch (caught) {
+          error = caught;
+        }
+        expect(error, JSON.stringify(options)).toBeInstanceOf(CacheUsageError);
+        expect((error as CacheUsageError).field, JSON.stringify(options)).toBe(field);
+      }
+      // Header names are case-insensitive: a case variant of a known tag header is that header.
+      expect(() => create({ cache, tagHeader: 'Surrogate-key' as 'Surrogate-Key' })).not.toThrow();
+    });
+  }
+});

@@ -12,7 +12,10 @@ import { cacheResponses as expressCache } from '@tagcache/middleware/express';
 import { cacheResponses as koaCache } from '@tagcache/middleware/koa';
 import autocannon from 'autocannon';
 import express from 'express';
+import expressSession from 'express-session';
 import Koa from 'koa';
+import koaSession from 'koa-session';
+import qs from 'qs';
 
 export type Framework = 'express' | 'koa';
 export const FRAMEWORKS: readonly Framework[] = ['express', 'koa'];
@@ -22,7 +25,11 @@ export interface HandlerRequest {
   readonly path: string;
   readonly params: Record<string, string>;
   readonly query: URLSearchParams;
+  /** The query as qs parses it (Express's `extended` query parser; koa-qs on Koa). */
+  readonly parsed: unknown;
   readonly headers: IncomingMessage['headers'];
+  /** The session (express-session / koa-session) when the app has one. */
+  readonly session?: Record<string, unknown>;
 }
 
 /** What a handler answers. */
@@ -67,11 +74,13 @@ export async function startApp(
   framework: Framework,
   cache: CacheService,
   routes: readonly RouteSpec[],
-  serverOptions: { maxHeaderSize?: number } = {},
+  serverOptions: { maxHeaderSize?: number; session?: boolean } = {},
 ): Promise<RunningApp> {
-  const handler = framework === 'express' ? expressHandler(cache, routes) : koaHandler(cache, routes);
+  const session = serverOptions.session === true;
+  const handler =
+    framework === 'express' ? expressHandler(cache, routes, session) : koaHandler(cache, routes, session);
   const log: LoggedResponse[] = [];
-  const server = createServer(serverOptions, handler);
+  const server = createServer({ maxHeaderSize: serverOptions.maxHeaderSize }, handler);
   server.on('request', (req: IncomingMessage, res: ServerResponse) => {
     const startedAt = performance.now();
     res.once('finish', () => {
@@ -101,8 +110,13 @@ export async function startApp(
   };
 }
 
-function expressHandler(cache: CacheService, routes: readonly RouteSpec[]) {
+const SESSION_SECRET = 'fault-harness-secret';
+
+function expressHandler(cache: CacheService, routes: readonly RouteSpec[], session: boolean) {
   const app = express();
+  app.set('query parser', 'extended');
+  // Mounted before the cache, it sets its cookie late (in an `on-headers` hook).
+  if (session) app.use(expressSession({ secret: SESSION_SECRET, resave: false, saveUninitialized: false }));
   for (const route of routes) {
     app.get(route.path, expressCache({ cache, ...route.options }), async (req, res, next) => {
       try {
@@ -112,7 +126,9 @@ function expressHandler(cache: CacheService, routes: readonly RouteSpec[]) {
           query: new URLSearchParams(
             req.originalUrl.slice(req.originalUrl.indexOf('?') + 1 || req.originalUrl.length),
           ),
+          parsed: req.query,
           headers: req.headers,
+          ...(req.session ? { session: req.session as unknown as Record<string, unknown> } : {}),
         });
         if (out.tags) res.locals.cacheTags = [...out.tags];
         res.status(out.status ?? 200);
@@ -127,9 +143,14 @@ function expressHandler(cache: CacheService, routes: readonly RouteSpec[]) {
   return app;
 }
 
-function koaHandler(cache: CacheService, routes: readonly RouteSpec[]) {
+function koaHandler(cache: CacheService, routes: readonly RouteSpec[], session: boolean) {
   const app = new Koa();
   app.silent = true;
+  // Registered before the cache, it sets its cookie after `await next()`.
+  if (session) {
+    app.keys = [SESSION_SECRET];
+    app.use(koaSession({}, app));
+  }
   const router = new Router();
   for (const route of routes) {
     router.get(route.path, koaCache({ cache, ...route.options }), async (ctx) => {
@@ -137,7 +158,9 @@ function koaHandler(cache: CacheService, routes: readonly RouteSpec[]) {
         path: ctx.path,
         params: ctx.params as Record<string, string>,
         query: new URLSearchParams(ctx.querystring),
+        parsed: qs.parse(ctx.querystring, { allowPrototypes: true }),
         headers: ctx.headers,
+        ...(ctx.session ? { session: ctx.session as unknown as Record<string, unknown> } : {}),
       });
       if (out.tags) ctx.state.cacheTags = [...out.tags];
       ctx.status = out.status ?? 200;

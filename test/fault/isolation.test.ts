@@ -12,14 +12,24 @@ import {
 
 /**
  * Randomized isolation: sequences of requests (some concurrent) with and without
- * `Authorization` and cookies, for responses that set cookies, are `private`/`no-store`/
+ * `Authorization` and cookies, for responses that set cookies (themselves, or late through a
+ * session middleware mounted before the cache), are `private`/`no-store`/
  * `no-cache`, vary on a header or are public. Every response body names the request it was
  * produced for; a response produced for another request is checked against what a shared
  * cache may do. Nothing is ever served to a request it was not cacheable for, and no user
  * ever sees another's page.
  */
 
-const KINDS = ['public', 'set-cookie', 'private', 'no-store', 'no-cache', 'vary', 'vary-cookie'] as const;
+const KINDS = [
+  'public',
+  'set-cookie',
+  'late-cookie',
+  'private',
+  'no-store',
+  'no-cache',
+  'vary',
+  'vary-cookie',
+] as const;
 type Kind = (typeof KINDS)[number];
 /** Kinds whose responses a shared cache may store. */
 const STORABLE: ReadonlySet<Kind> = new Set(['public', 'vary', 'vary-cookie']);
@@ -70,6 +80,8 @@ function respond(request: HandlerRequest) {
   const headers: Record<string, string> = {};
   const reqId = String(request.headers['x-req-id']);
   if (kind === 'set-cookie') headers['set-cookie'] = `sid=${reqId}; HttpOnly`;
+  // The session middleware (mounted before the cache) sets its cookie late, as the head goes out.
+  if (kind === 'late-cookie' && request.session) request.session.owner = reqId;
   if (kind === 'private') headers['cache-control'] = 'private, max-age=60';
   if (kind === 'no-store') headers['cache-control'] = 'no-store';
   if (kind === 'no-cache') headers['cache-control'] = 'no-cache';
@@ -111,18 +123,23 @@ for (const framework of FRAMEWORKS) {
     let cache: CacheService;
     beforeAll(async () => {
       cache = new CacheService({ backend: new MemoryBackend() });
-      app = await startApp(framework, cache, [
-        { path: '/r/:run/:page', options: { ttl: 60 }, handle: respond },
-        {
-          path: '/k/:run/:page',
-          options: {
-            ttl: 60,
-            allowAuthorization: true,
-            key: '{method}:{path}?{query.kind}|{headers.authorization}',
+      app = await startApp(
+        framework,
+        cache,
+        [
+          { path: '/r/:run/:page', options: { ttl: 60 }, handle: respond },
+          {
+            path: '/k/:run/:page',
+            options: {
+              ttl: 60,
+              allowAuthorization: true,
+              key: '{method}:{path}?{query.kind}|{headers.authorization}',
+            },
+            handle: respond,
           },
-          handle: respond,
-        },
-      ]);
+        ],
+        { session: true },
+      );
     });
     afterAll(async () => {
       await app?.close();

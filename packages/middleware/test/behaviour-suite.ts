@@ -1,4 +1,5 @@
 import { describe } from 'vitest';
+import { hardeningRules } from './rules-hardening.js';
 import { nestingRules } from './rules-nesting.js';
 import { poisoningRules } from './rules-poisoning.js';
 import { servingRules } from './rules-serving.js';
@@ -18,5 +19,6 @@ export function behaviourSuite(framework: string, makeApp: AppFactory, backend: 
     servingRules(framework, context);
     nestingRules(framework, context);
     poisoningRules(context);
+    hardeningRules(framework, context);
   });
 }

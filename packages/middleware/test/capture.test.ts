@@ -155,6 +155,23 @@ describe('express capture', () => {
     expect([hit.headers['x-cache'], hit.text]).toEqual(['HIT', 'part one, part two']);
     expect(calls).toBe(2);
   });
+
+  it('answers res.end(new Uint16Array(...)) as Express does without the cache (500), never a reset socket', async () => {
+    const cache = memoryCache();
+    const app = express();
+    const typed: express.RequestHandler = (_req, res) => {
+      res.end(new Uint16Array([104, 105]) as unknown as Uint8Array);
+    };
+    app.get('/plain', typed);
+    app.get('/cached', expressCache({ cache, ttl: 60 }), typed);
+    const http = request(await serve(app, cache));
+    const plain = await http.get('/plain');
+    expect(plain.status).toBe(500);
+    for (let i = 0; i < 2; i++) {
+      const cached = await http.get('/cached');
+      expect([cached.status, cached.headers['x-cache']]).toEqual([plain.status, 'MISS']);
+    }
+  });
 });
 
 describe('koa capture', () => {

@@ -12,12 +12,14 @@ const silent = { debug: vi.fn(), info: vi.fn(), warn: vi.fn(), error: vi.fn() };
 const req = (url: string, headers = {}, params = {}) => requestInfo('GET', url, headers, params);
 
 describe('keys', () => {
-  it('default key: HEAD reads as GET, query sorted by name, values escaped', () => {
+  it('default key: HEAD reads as GET, query sorted by name, raw values escaped', () => {
     const host = { host: 'shop.example' };
     expect(defaultKey(req('/p?b=2&a=1', host))).toBe('http://shop.example GET /p?a=1&b=2');
     expect(defaultKey(requestInfo('HEAD', '/p', host, {}))).toBe('http://shop.example GET /p');
-    expect(defaultKey(req('/p?a=1%26b%3D2', host))).toBe('http://shop.example GET /p?a=1%26b%3D2');
+    // The raw value as sent, its `%` escaped: raw and decoded forms can never meet.
+    expect(defaultKey(req('/p?a=1%26b%3D2', host))).toBe('http://shop.example GET /p?a=1%2526b%253D2');
     expect(defaultKey(req('/p?a=1%26b%3D2', host))).not.toBe(defaultKey(req('/p?a=1&b=2', host)));
+    expect(defaultKey(req('/p?&&', host))).toBe('http://shop.example GET /p');
   });
 
   it('default key and {protocol}/{host} templates name the origin as the framework resolved it', () => {
@@ -34,6 +36,20 @@ describe('keys', () => {
     const template = compileTemplate('{protocol}://{host}:{path}', 'key', true);
     expect(template(at('https', 'b.example'))).toBe('https://b.example:/p');
     expect(template(at('http', undefined))).toBe('http://~:/p');
+  });
+
+  it('default key: the query as the handler can tell it apart (raw bytes, qs merge order)', () => {
+    const distinct: [string, string][] = [
+      ['/p?q=caf%E9', '/p?q=caf%E8'],
+      ['/p?a=x&a[]=y', '/p?a[]=y&a=x'],
+      ['/p?a=x&a%5B%5D=y', '/p?a%5B%5D=y&a=x'],
+      ['/p?a[b]=1&a.b=2', '/p?a.b=2&a[b]=1'],
+      ['/p?q=1&q=2', '/p?q=2&q=1'],
+      ['/p?q=a%zz%41', '/p?q=a%25zz%41'],
+    ];
+    for (const [a, b] of distinct) expect(defaultKey(req(a)), `${a} vs ${b}`).not.toBe(defaultKey(req(b)));
+    // Different roots are still sorted: the common case keeps one entry.
+    expect(defaultKey(req('/p?b[]=1&a=2&b[]=3'))).toBe(defaultKey(req('/p?a=2&b[]=1&b[]=3')));
   });
 
   it('templates escape values, mark absent ones and hash secret headers', () => {
@@ -91,6 +107,7 @@ describe('tag header', () => {
 
 describe('conditional requests', () => {
   const stored = {
+    status: 200,
     etag: 'W/"abc"',
     storedAt: Date.parse('2025-01-02T00:00:00Z'),
     headers: [['last-modified', 'Wed, 01 Jan 2025 00:00:00 GMT']],
@@ -107,5 +124,14 @@ describe('conditional requests', () => {
     expect(isNotModified({ 'if-modified-since': 'Wed, 01 Jan 2025 00:00:00 GMT' }, stored)).toBe(true);
     expect(isNotModified({ 'if-modified-since': 'Tue, 31 Dec 2024 00:00:00 GMT' }, stored)).toBe(false);
     expect(isNotModified({ 'if-modified-since': 'garbage' }, stored)).toBe(false);
+  });
+  it('ignores If-Modified-Since that is not an HTTP-date, and every precondition on a non-2xx', () => {
+    for (const since of ['3000', '2030-01-01', 'Wed, 01 Jan 2031', '2030-01-01T00:00:00Z'])
+      expect(isNotModified({ 'if-modified-since': since }, stored), since).toBe(false);
+    expect(isNotModified({ 'if-modified-since': 'Sunday, 06-Nov-30 08:49:37 GMT' }, stored)).toBe(true);
+    expect(isNotModified({ 'if-modified-since': 'Sun Nov  6 08:49:37 2044' }, stored)).toBe(true);
+    const gone = { ...stored, status: 404 } as StoredResponse;
+    expect(isNotModified({ 'if-none-match': '*' }, gone)).toBe(false);
+    expect(isNotModified({ 'if-modified-since': 'Fri, 01 Jan 2027 00:00:00 GMT' }, gone)).toBe(false);
   });
 });

@@ -48,7 +48,10 @@ export function teeResponse(
   };
   const onFinish = (): void => {
     if (head === undefined) settle({ kind: 'incomplete' });
-    else settle({ kind: 'complete', head, body: overflow ? undefined : Buffer.concat(chunks) });
+    else {
+      const sent = { status: res.statusCode, headers: { ...res.getHeaders() } as HeaderMap };
+      settle({ kind: 'complete', head, sent, body: overflow ? undefined : Buffer.concat(chunks) });
+    }
   };
   const onClose = (): void => {
     if (!res.writableFinished) settle({ kind: 'incomplete' });
@@ -109,7 +112,9 @@ export function teeResponse(
     callback?: unknown,
   ): boolean {
     const forward = below.write as (...args: unknown[]) => boolean;
-    if (settled) return forward.call(this, chunk, encoding, callback);
+    // A chunk Node refuses throws before anything is sent, as it would without the cache.
+    if (settled || chunk === undefined || chunk === null || !sendable(chunk))
+      return forward.call(this, chunk, encoding, callback);
     if (head === undefined && !this.headersSent) this.writeHead(this.statusCode);
     if (suppressed) {
       const cb = typeof encoding === 'function' ? encoding : callback;
@@ -139,7 +144,7 @@ export function teeResponse(
       enc = undefined;
     }
     const forward = below.end as (...args: unknown[]) => ServerResponse;
-    if (settled || ended) return forward.call(this, data, enc, cb);
+    if (settled || ended || !sendable(data)) return forward.call(this, data, enc, cb);
     ended = true;
     const textEncoding = typeof enc === 'string' ? (enc as BufferEncoding) : undefined;
     if (head === undefined && !this.headersSent) {
@@ -156,6 +161,15 @@ export function teeResponse(
   } as ServerResponse['end'];
 
   return { done, below };
+}
+
+/**
+ * Whether Node's `write`/`end` accept this chunk (a string or a `Uint8Array`; nothing for
+ * `end`). Node throws `ERR_INVALID_ARG_TYPE` for others (a `Uint16Array`) before it writes
+ * the head, so the framework can still answer 500; the tee must not write the head first.
+ */
+function sendable(chunk: unknown): boolean {
+  return chunk === undefined || chunk === null || typeof chunk === 'string' || chunk instanceof Uint8Array;
 }
 
 /** Headers passed to `writeHead` (object, flat or nested array) set on the response, as `on-headers` does. */

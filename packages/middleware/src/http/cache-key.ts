@@ -1,23 +1,23 @@
 import { hashString } from '@tagcache/core';
 import { escapeKeyPart } from './key-template.js';
+import { queryKeyPart } from './query-key.js';
 import type { RequestInfo } from './request-info.js';
 import { varySignature } from './vary.js';
 
 /**
  * The default key: `https://shop.example GET /path?a=1&b=2`: the scheme and host as the
  * framework resolves them (so one origin never reads another's pages), then the method and
- * the path, then the query's parameters sorted by name (values keep their order), every part
- * escaped. `HEAD` reads as `GET`.
+ * the path, then the query as sent with its parameters sorted by name (see
+ * {@link queryKeyPart}), every part escaped. `HEAD` reads as `GET`.
  */
 export function defaultKey(request: RequestInfo): string {
   const method = `${originKeyPart(request)} ${request.method === 'HEAD' ? 'GET' : escapeKeyPart(request.method)}`;
-  // No query string: skip parsing one (the URL is then the path).
-  if (!request.url.includes('?')) return `${method} ${escapeKeyPart(request.path)}`;
-  const pairs: [string, string][] = [];
-  for (const [name, value] of request.query) pairs.push([escapeKeyPart(name), escapeKeyPart(value)]);
-  if (pairs.length === 0) return `${method} ${escapeKeyPart(request.path)}`;
-  pairs.sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
-  return `${method} ${escapeKeyPart(request.path)}?${pairs.map(([n, v]) => `${n}=${v}`).join('&')}`;
+  const path = `${method} ${escapeKeyPart(request.path)}`;
+  const mark = request.url.indexOf('?');
+  // No query string: skip looking at one (the URL is then the path).
+  if (mark === -1) return path;
+  const query = queryKeyPart(request.url.slice(mark + 1));
+  return query === '' ? path : `${path}?${query}`;
 }
 
 /** `https://shop.example%3A8443`: scheme and host, escaped (a missing host reads `~`). */

@@ -1,4 +1,4 @@
-import type { GetOrSetOptions } from '@tagcache/core';
+import { CacheUsageError, type GetOrSetOptions } from '@tagcache/core';
 import { finalKey, variantKey } from './cache-key.js';
 import { type Outcome, outcomeHeaders } from './cache-status.js';
 import { isNotModified, notModifiedHeaders } from './conditional.js';
@@ -9,7 +9,7 @@ import { bypassReason } from './storability.js';
 import { fromStoredEntry, type StoredResponse } from './stored-response.js';
 import { tagHeaderFields } from './tag-fields.js';
 import { inspectUnkeyedInputs } from './unkeyed-inputs.js';
-import { varySignature } from './vary.js';
+import { varyMatches } from './vary.js';
 
 /** A lookup's result: the adapter's response is already settled, or a stored response to send. */
 type Found =
@@ -48,9 +48,9 @@ export async function handleRequest(settings: ResolvedSettings, exchange: Exchan
   let key: string;
   let tags: readonly string[];
   try {
-    const requestKey = settings.key(request, exchange.native) + unkeyed.keyPart;
+    const requestKey = checkedKey(settings.key(request, exchange.native)) + unkeyed.keyPart;
     key = finalKey(settings.keyPrefix, requestKey, settings.maxKeyLength);
-    tags = settings.tags(request, exchange.native);
+    tags = checkedTags(settings.tags(request, exchange.native));
   } catch (error) {
     settings.logger.error({ err: error, url: request.url }, 'tagcache: key or tags failed; serving uncached');
     return exchange.passThrough(
@@ -61,14 +61,14 @@ export async function handleRequest(settings: ResolvedSettings, exchange: Exchan
 
   const plan: LoadPlan = { settings, exchange, tags, expectedVary: undefined, missReason: 'uri-miss' };
   let found = await lookup(key, plan);
-  if (found.kind === 'stored' && !varyMatches(found.stored, exchange)) {
+  if (found.kind === 'stored' && !varyMatches(found.stored, request)) {
     const vary = found.stored.vary;
     found = await lookup(variantKey(key, vary, request), {
       ...plan,
       expectedVary: vary,
       missReason: 'vary-miss',
     });
-    if (found.kind === 'stored' && !varyMatches(found.stored, exchange))
+    if (found.kind === 'stored' && !varyMatches(found.stored, request))
       found = { kind: 'pass', detail: 'vary' };
   }
   if (found.kind === 'done') return;
@@ -77,6 +77,25 @@ export async function handleRequest(settings: ResolvedSettings, exchange: Exchan
     return exchange.passThrough([...headers, ...tagHeaderFields(settings, tags)]);
   }
   sendStored(settings, exchange, found.stored, found.fallback, found.collapsed);
+}
+
+/** A key function's result: a string, or a `CacheUsageError` (an `async` one gives a Promise). */
+function checkedKey(key: unknown): string {
+  if (typeof key !== 'string')
+    throw new CacheUsageError(`the key function returned ${describe(key)}, not a string`, 'key');
+  return key;
+}
+
+/** A tags function's result: an array (its strings are checked by the core). */
+function checkedTags(tags: unknown): readonly string[] {
+  if (!Array.isArray(tags))
+    throw new CacheUsageError(`the tags function returned ${describe(tags)}, not an array`, 'tags');
+  return tags;
+}
+
+function describe(value: unknown): string {
+  if (value instanceof Promise) return 'a Promise (key and tags functions must be synchronous)';
+  return value === null ? 'null' : `a value of type ${typeof value}`;
 }
 
 /** HEAD is answered from GET's entry and never stored (its response has no body). */
@@ -90,9 +109,9 @@ async function serveHead(
   let stored: StoredResponse | undefined;
   try {
     stored = fromStoredEntry(await cache.get(key));
-    if (stored !== undefined && !varyMatches(stored, exchange)) {
+    if (stored !== undefined && !varyMatches(stored, exchange.request)) {
       const second = fromStoredEntry(await cache.get(variantKey(key, stored.vary, exchange.request)));
-      stored = second !== undefined && varyMatches(second, exchange) ? second : undefined;
+      stored = second !== undefined && varyMatches(second, exchange.request) ? second : undefined;
     }
   } catch (error) {
     settings.logger.error({ err: error, key }, 'tagcache: cache read failed; serving uncached');
@@ -149,10 +168,6 @@ function lookupOptions(settings: ResolvedSettings, tags: readonly string[]): Get
     memo.optionTags = tags;
   }
   return memo.options;
-}
-
-function varyMatches(stored: StoredResponse, exchange: Exchange): boolean {
-  return stored.vary.length === 0 || varySignature(stored.vary, exchange.request) === stored.varySig;
 }
 
 /** A hit (fresh, stale or shared from a concurrent load): `304` when the client's copy is current. */

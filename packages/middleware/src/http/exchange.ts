@@ -18,8 +18,17 @@ export interface CaptureHooks {
 
 /** How a captured response ended. */
 export type Capture =
-  /** Sent in full; `body` is `undefined` when it exceeded `maxBodySize`. */
-  | { readonly kind: 'complete'; readonly head: ResponseHead; readonly body: Uint8Array | undefined }
+  /**
+   * Sent in full; `body` is `undefined` when it exceeded `maxBodySize`. `head` is the snapshot
+   * the body bytes match; `sent` is the head as it went out, with what layers mounted before
+   * the cache added after the snapshot (a session's late `Set-Cookie`).
+   */
+  | {
+      readonly kind: 'complete';
+      readonly head: ResponseHead;
+      readonly sent: ResponseHead;
+      readonly body: Uint8Array | undefined;
+    }
   /** The client went away, the body stream failed, or the framework was bypassed. */
   | { readonly kind: 'incomplete' }
   /** Nothing was sent, as the head decision asked. */

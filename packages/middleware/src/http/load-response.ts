@@ -3,7 +3,7 @@ import { deltaSeconds, parseCacheControl } from './cache-control.js';
 import { outcomeHeaders } from './cache-status.js';
 import type { Capture, Exchange, HeadDecision } from './exchange.js';
 import type { ResolvedSettings } from './settings.js';
-import { headNotStored, type NotStoredReason } from './storability.js';
+import { bodyTruncated, headNotStored, type NotStoredReason } from './storability.js';
 import {
   computeEtag,
   fromStoredEntry,
@@ -15,7 +15,7 @@ import {
   toStoredEntry,
 } from './stored-response.js';
 import { tagHeaderFields } from './tag-fields.js';
-import { parseVary, sameNames, varySignature } from './vary.js';
+import { parseVary, sameNames, varyMatches, varySignature } from './vary.js';
 
 /** What a load hands to `getOrSet`: a response to store, or a marker that it was not storable. */
 export type Cached = StoredEntry | typeof UNCACHEABLE;
@@ -61,18 +61,26 @@ export async function loadResponse(
 ): Promise<Cached> {
   const { settings, exchange } = plan;
   const stale = fromStoredEntry(context.stale);
+  if (stale !== undefined && plan.expectedVary === undefined && !varyMatches(stale, exchange.request)) {
+    // A stale primary entry of another variant: this request refreshes (or, when the handler
+    // fails, falls back to) its own variant's entry instead, so the handler runs once.
+    context.skipStore();
+    return context.stale as Cached;
+  }
   const canFallBack =
     stale !== undefined &&
     settings.staleIfErrorMs > 0 &&
     Date.now() < stale.freshUntil + settings.staleIfErrorMs;
   const fwd = stale === undefined ? plan.missReason : 'stale';
   state.started = true;
+  let headTags: readonly string[] = plan.tags;
   const captured = await exchange.capture({
     maxBodySize: settings.maxBodySize,
     onHead: (head, body): HeadDecision => {
       if (canFallBack && head.status >= 500) return { suppress: true };
       const detail = headNotStored(head, settings);
       const tags = [...plan.tags, ...exchange.runtimeTags()];
+      headTags = tags;
       const etag = detail === undefined && body !== undefined && head.headers.etag === undefined;
       const headers = [
         ...(etag ? [['etag', computeEtag(body)] as const] : []),
@@ -97,6 +105,8 @@ export async function loadResponse(
   }
   state.outcome = 'sent';
   const runtimeTags = exchange.runtimeTags();
+  if (captured.kind === 'complete' && runtimeTags.length > 0)
+    warnLateTags(settings, exchange, headTags, runtimeTags);
   const stored = toStored(captured, plan, runtimeTags);
   if (typeof stored === 'string') {
     context.skipStore();
@@ -110,6 +120,26 @@ export async function loadResponse(
   return entry;
 }
 
+/**
+ * Tags added after the head went out (a streamed page) are stored, and sent on hits, but the
+ * miss's tag header could not carry them: a CDN copy of the miss is not purged by them. Logged.
+ */
+function warnLateTags(
+  settings: ResolvedSettings,
+  exchange: Exchange,
+  headTags: readonly string[],
+  runtimeTags: readonly string[],
+): void {
+  if (settings.tagHeader === undefined) return;
+  const sent = new Set(headTags);
+  const late = runtimeTags.filter((tag) => !sent.has(tag));
+  if (late.length === 0) return;
+  settings.logger.warn(
+    { url: exchange.request.url, header: settings.tagHeader.name, tags: late },
+    'tagcache: tags added after the response head was sent are stored but missing from this miss’s tag header (a CDN copy of it is not purged by them); add tags before the first write',
+  );
+}
+
 /** The response to store, or why it may not be. */
 function toStored(
   captured: Capture,
@@ -117,11 +147,14 @@ function toStored(
   runtimeTags: readonly string[],
 ): StoredResponse | NotStoredReason {
   if (captured.kind !== 'complete') return 'aborted';
-  const { head, body } = captured;
+  const { head, sent, body } = captured;
   const { settings, exchange } = plan;
-  const reason = headNotStored(head, settings);
+  // The head as sent decides too: a session mounted before the cache sets its cookie late.
+  const reason = headNotStored(head, settings) ?? headNotStored(sent, settings);
   if (reason !== undefined) return reason;
+  if (sent.status !== head.status) return 'status';
   if (body === undefined) return 'too-large';
+  if (bodyTruncated(head, body)) return 'truncated';
   const ttlMs = storedTtlMs(head, settings);
   if (ttlMs <= 0) return 'ttl';
   const vary = parseVary(headValue(head.headers, 'vary'));

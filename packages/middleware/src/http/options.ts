@@ -60,10 +60,14 @@ export interface CacheResponsesOptions<Native = unknown> {
    * The tag header sent for CDN purging: `'Cache-Tag'` (comma-separated), `'Surrogate-Key'`
    * or `'xkey'` (space-separated), a custom {@link TagHeaderFormat}, or `false`. Default: the
    * header of the cache's first purger (`cache.tagHeader`: Varnish `xkey`, Fastly
-   * `Surrogate-Key`, Cloudflare `Cache-Tag`), else `'Cache-Tag'`.
+   * `Surrogate-Key`, Cloudflare `Cache-Tag`), else `'Cache-Tag'`. The names match in any
+   * letter case (`'surrogate-key'`); another string is a `CacheUsageError`.
    */
   readonly tagHeader?: 'Cache-Tag' | 'Surrogate-Key' | 'xkey' | TagHeaderFormat | false;
-  /** Longest tag header value in bytes; longer ones are cut at a tag boundary. Default 16 KiB. */
+  /**
+   * Longest tag header value in bytes; longer ones are cut at a tag boundary (and logged).
+   * Default 2 KiB, so the whole head stays under nginx's 4 KiB proxy buffer and Node's 16 KiB.
+   */
   readonly tagHeaderLimit?: number;
   /** Keys longer than this are replaced by a hash. Default 200. */
   readonly maxKeyLength?: number;

@@ -4,10 +4,19 @@ import {
   CacheUsageError,
   type GetOrSetOptions,
   silentLogger,
-  toMilliseconds,
 } from '@tagcache/core';
 import { defaultKey } from './cache-key.js';
 import { compileTemplate, templateReadsHeader } from './key-template.js';
+import {
+  booleanOption,
+  cacheStatusOption,
+  durationOption,
+  loggerOption,
+  positiveOption,
+  statusesOption,
+  stringOption,
+  tagHeaderOption,
+} from './option-checks.js';
 import { type CacheResponsesOptions, DEFAULT_STATUSES, type TagHeaderFormat } from './options.js';
 import type { RequestInfo } from './request-info.js';
 import type { HeaderList } from './stored-response.js';
@@ -52,20 +61,21 @@ export interface HitMemo {
   readonly loaded: WeakSet<object>;
 }
 
-const TAG_HEADERS: Record<string, TagHeaderFormat> = {
-  'Cache-Tag': { name: 'Cache-Tag', separator: ',' },
-  'Surrogate-Key': { name: 'Surrogate-Key', separator: ' ' },
-  xkey: { name: 'xkey', separator: ' ' },
-};
+/** Default `tagHeaderLimit`: keeps the whole head under nginx's 4 KiB proxy buffer and Node's 16 KiB. */
+export const DEFAULT_TAG_HEADER_LIMIT = 2048;
 
 /** Validates options; throws a `CacheUsageError` naming the field for bad ones. */
 export function resolveSettings<Native>(options: CacheResponsesOptions<Native>): ResolvedSettings {
-  if (options === null || typeof options !== 'object' || options.cache === undefined) {
+  if (
+    options === null ||
+    typeof options !== 'object' ||
+    typeof (options.cache as Partial<CacheService> | undefined)?.getOrSet !== 'function'
+  ) {
     throw new CacheUsageError('cacheResponses needs { cache } (a CacheService)', 'cache');
   }
   const keyOption = options.key;
-  const allowAuthorization = options.allowAuthorization === true;
-  const allowCookies = options.allowCookies === true;
+  const allowAuthorization = booleanOption(options.allowAuthorization, 'allowAuthorization', false);
+  const allowCookies = booleanOption(options.allowCookies, 'allowCookies', false);
   if (typeof keyOption === 'string') {
     requireKeyHeader(allowAuthorization, keyOption, 'authorization', 'allowAuthorization');
     requireKeyHeader(allowCookies, keyOption, 'cookie', 'allowCookies');
@@ -75,44 +85,30 @@ export function resolveSettings<Native>(options: CacheResponsesOptions<Native>):
       allowAuthorization ? 'allowAuthorization' : 'allowCookies',
     );
   }
-  const tagHeader =
-    options.tagHeader === false
-      ? undefined
-      : typeof options.tagHeader === 'string'
-        ? TAG_HEADERS[options.tagHeader]
-        : (options.tagHeader ?? options.cache.tagHeader ?? TAG_HEADERS['Cache-Tag']);
-  if (tagHeader !== undefined && !/^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/.test(tagHeader.name)) {
-    throw new CacheUsageError(`invalid tag header name '${String(tagHeader.name)}'`, 'tagHeader');
-  }
-  if (options.cacheStatus !== undefined && options.cacheStatus !== false) {
-    if (!/^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/.test(options.cacheStatus)) {
-      throw new CacheUsageError('cacheStatus must be a token such as "tagcache"', 'cacheStatus');
-    }
-  }
-  const ttlMs = toMilliseconds(options.ttl ?? 60, 'ttl');
-  const swrMs = options.swr === undefined ? 0 : toMilliseconds(options.swr, 'swr', true);
+  const ttlMs = durationOption(options.ttl ?? 60, 'ttl', false);
+  const swrMs = options.swr === undefined ? 0 : durationOption(options.swr, 'swr', true);
   const staleIfErrorMs =
-    options.staleIfError === undefined ? 0 : toMilliseconds(options.staleIfError, 'staleIfError', true);
+    options.staleIfError === undefined ? 0 : durationOption(options.staleIfError, 'staleIfError', true);
   const graceMs = Math.max(swrMs, staleIfErrorMs);
   return {
     cache: options.cache,
     ttlMs,
-    ttlFromResponse: options.ttlFromResponse === true,
+    ttlFromResponse: booleanOption(options.ttlFromResponse, 'ttlFromResponse', false),
     key: compileKey(keyOption),
     tags: compileTags(options.tags),
-    statuses: new Set(options.statuses ?? DEFAULT_STATUSES),
-    maxBodySize: positive(options.maxBodySize ?? 1024 * 1024, 'maxBodySize'),
+    statuses: statusesOption(options.statuses, DEFAULT_STATUSES),
+    maxBodySize: positiveOption(options.maxBodySize, 'maxBodySize', 1024 * 1024, true),
     swrMs,
     staleIfErrorMs,
     allowAuthorization,
     allowCookies,
-    tagHeader,
-    tagHeaderLimit: positive(options.tagHeaderLimit ?? 16 * 1024, 'tagHeaderLimit'),
-    maxKeyLength: positive(options.maxKeyLength ?? 200, 'maxKeyLength'),
-    keyPrefix: options.keyPrefix ?? 'http:',
-    cacheStatus: options.cacheStatus === false ? undefined : (options.cacheStatus ?? 'tagcache'),
-    xCache: options.xCache !== false,
-    logger: options.logger ?? silentLogger,
+    tagHeader: tagHeaderOption(options.tagHeader, options.cache.tagHeader),
+    tagHeaderLimit: positiveOption(options.tagHeaderLimit, 'tagHeaderLimit', DEFAULT_TAG_HEADER_LIMIT, true),
+    maxKeyLength: positiveOption(options.maxKeyLength, 'maxKeyLength', 200, true),
+    keyPrefix: stringOption(options.keyPrefix, 'keyPrefix', 'http:'),
+    cacheStatus: cacheStatusOption(options.cacheStatus),
+    xCache: booleanOption(options.xCache, 'xCache', true),
+    logger: loggerOption(options.logger, silentLogger),
     lookupOptions: {
       ttl: ttlMs / 1000,
       ...(graceMs > 0 ? { grace: graceMs / 1000 } : {}),
@@ -132,7 +128,11 @@ function compileKey<Native>(
   key: CacheResponsesOptions<Native>['key'],
 ): (request: RequestInfo, native: unknown) => string {
   if (key === undefined) return defaultKey;
-  if (typeof key === 'function') return key as (request: RequestInfo, native: unknown) => string;
+  if (typeof key === 'function') {
+    if (isAsync(key))
+      throw new CacheUsageError('the key function must be synchronous (return a string)', 'key');
+    return key as (request: RequestInfo, native: unknown) => string;
+  }
   if (typeof key !== 'string' || key === '')
     throw new CacheUsageError('key must be a template or a function', 'key');
   return compileTemplate(key, 'key', true);
@@ -142,7 +142,11 @@ function compileTags<Native>(
   tags: CacheResponsesOptions<Native>['tags'],
 ): (request: RequestInfo, native: unknown) => readonly string[] {
   if (tags === undefined) return () => [];
-  if (typeof tags === 'function') return tags as (request: RequestInfo, native: unknown) => readonly string[];
+  if (typeof tags === 'function') {
+    if (isAsync(tags))
+      throw new CacheUsageError('the tags function must be synchronous (return an array)', 'tags');
+    return tags as (request: RequestInfo, native: unknown) => readonly string[];
+  }
   if (!Array.isArray(tags))
     throw new CacheUsageError('tags must be an array of strings or a function', 'tags');
   const compiled = tags.map((tag) => {
@@ -157,8 +161,7 @@ function compileTags<Native>(
   return (request) => compiled.map((template) => template(request));
 }
 
-function positive(value: number, field: string): number {
-  if (!Number.isFinite(value) || value <= 0)
-    throw new CacheUsageError(`${field} must be a positive number`, field);
-  return value;
+/** An `async function`: its result is always a Promise. */
+function isAsync(fn: (...args: never[]) => unknown): boolean {
+  return fn.constructor?.name === 'AsyncFunction';
 }

@@ -16,6 +16,7 @@ export type NotStoredReason =
   | 'no-cache'
   | 'vary-star'
   | 'partial'
+  | 'truncated'
   | 'ttl'
   | 'too-large'
   | 'aborted'
@@ -46,4 +47,14 @@ export function headNotStored(head: ResponseHead, settings: ResolvedSettings): N
   if (parseVary(headValue(head.headers, 'vary'))[0] === '*') return 'vary-star';
   if (head.headers['content-range'] !== undefined) return 'partial';
   return undefined;
+}
+
+/**
+ * Whether a captured body is shorter (or longer) than the `Content-Length` its head declared:
+ * an upstream that died mid-body. Such a response is incomplete and never stored (RFC 9111 §3.3).
+ */
+export function bodyTruncated(head: ResponseHead, body: Uint8Array): boolean {
+  if (head.status === 204 || head.status === 304) return false;
+  const declared = headValue(head.headers, 'content-length');
+  return declared !== undefined && Number(declared) !== body.byteLength;
 }

@@ -1,5 +1,6 @@
 import { hashString } from '@tagcache/core';
 import { headerValue, type RequestInfo } from './request-info.js';
+import type { StoredResponse } from './stored-response.js';
 
 /** `Vary` field names in lower case, sorted, without duplicates; `['*']` for `Vary: *`. */
 export function parseVary(header: string | undefined): string[] {
@@ -29,4 +30,9 @@ export function varySignature(vary: readonly string[], request: RequestInfo): st
     return value === undefined ? null : value.trim();
   });
   return hashString(JSON.stringify([vary, values]));
+}
+
+/** Whether a stored response may answer this request as far as its `Vary` goes. */
+export function varyMatches(stored: StoredResponse, request: RequestInfo): boolean {
+  return stored.vary.length === 0 || varySignature(stored.vary, request) === stored.varySig;
 }

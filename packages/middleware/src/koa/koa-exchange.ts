@@ -2,10 +2,10 @@ import type { Context, Next } from 'koa';
 import type { Capture, CaptureHooks, Exchange, Reply } from '../http/exchange.js';
 import { hideConditionals } from '../http/hidden-headers.js';
 import { type RequestInfo, requestInfo } from '../http/request-info.js';
-import type { HeaderList, HeaderMap } from '../http/stored-response.js';
+import type { HeaderList, HeaderMap, ResponseHead } from '../http/stored-response.js';
 import { runtimeTagList } from '../http/tag-header.js';
 import { prepareBody } from './body.js';
-import { teeStream } from './stream-tee.js';
+import { responseFinished, teeStream } from './stream-tee.js';
 
 /**
  * One Koa request as the engine sees it: translation only. `onRelease` is called when the
@@ -62,9 +62,13 @@ export class KoaExchange implements Exchange {
     const decision = hooks.onHead(head, body.kind === 'bytes' ? body.bytes : undefined);
     if (decision.suppress) return { kind: 'suppressed' };
     for (const [name, value] of decision.headers) ctx.set(name, value);
+    // Koa sends after the middleware chain unwinds; layers before the cache (koa-session)
+    // may still add headers then, so the decision to store waits for the head as sent.
     if (body.kind === 'bytes') {
       this.#release();
-      return { kind: 'complete', head, body: body.bytes.length > hooks.maxBodySize ? undefined : body.bytes };
+      if (!(await responseFinished(ctx.res))) return { kind: 'incomplete' };
+      const bytes = body.bytes.length > hooks.maxBodySize ? undefined : body.bytes;
+      return { kind: 'complete', head, sent: sentHead(ctx), body: bytes };
     }
     const length = ctx.response.get('Content-Length');
     const tee = teeStream(body.stream, ctx.res, hooks.maxBodySize);
@@ -72,7 +76,9 @@ export class KoaExchange implements Exchange {
     if (length !== undefined && length !== '') ctx.set('Content-Length', length);
     this.#release();
     const copied = await tee.done;
-    return copied === 'incomplete' ? { kind: 'incomplete' } : { kind: 'complete', head, body: copied };
+    return copied === 'incomplete'
+      ? { kind: 'incomplete' }
+      : { kind: 'complete', head, sent: sentHead(ctx), body: copied };
   }
 
   send(reply: Reply): void {
@@ -98,4 +104,9 @@ export class KoaExchange implements Exchange {
   reportError(error: unknown): void {
     this.native.app.emit('error', error, this.native);
   }
+}
+
+/** The response head as Node sent it (after the whole middleware chain unwound). */
+function sentHead(ctx: Context): ResponseHead {
+  return { status: ctx.res.statusCode, headers: { ...ctx.res.getHeaders() } as HeaderMap };
 }

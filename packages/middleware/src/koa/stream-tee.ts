@@ -30,18 +30,26 @@ export function teeStream(
     },
   });
   pipeline(source, copy, () => {});
-  const done = new Promise<Buffer | undefined | 'incomplete'>((resolve) => {
+  const done = responseFinished(res).then((finished) =>
+    finished ? (overflow ? undefined : Buffer.concat(chunks)) : ('incomplete' as const),
+  );
+  return { stream: copy, done };
+}
+
+/** Resolves `true` when the response has finished, `false` when it closed before (an abort). */
+export function responseFinished(res: ServerResponse): Promise<boolean> {
+  if (res.writableFinished) return Promise.resolve(true);
+  return new Promise<boolean>((resolve) => {
     const onFinish = (): void => {
       res.off('close', onClose);
-      resolve(overflow ? undefined : Buffer.concat(chunks));
+      resolve(true);
     };
     const onClose = (): void => {
       if (res.writableFinished) return;
       res.off('finish', onFinish);
-      resolve('incomplete');
+      resolve(false);
     };
     res.once('finish', onFinish);
     res.once('close', onClose);
   });
-  return { stream: copy, done };
 }
