@@ -19,6 +19,9 @@ export type ReadOutcome =
 
 const MISS: ReadOutcome = { state: 'miss' };
 
+/** One backend call in this many is timed for the `call` event (the first one included). */
+export const CALL_SAMPLE = 16;
+
 /**
  * Whether a string has no lone surrogate. Backends store keys and tags as UTF-8, where every
  * lone surrogate becomes U+FFFD: `'a\uD800'` and `'a\uDBFF'` would be one Redis key.
@@ -72,6 +75,8 @@ export class CacheCore {
   /** Tag names last seen per key, for backends that read tag versions with the entry. */
   readonly #hints: TagHints | undefined;
   readonly #warning: FailureWarning | undefined;
+  /** Backend calls since the last one timed (see {@link startCall}). */
+  #callTick = CALL_SAMPLE - 1;
 
   constructor(
     settings: CoreSettings,
@@ -282,9 +287,15 @@ export class CacheCore {
     if (this.events.listens('miss')) this.events.emit('miss', { key, source });
   }
 
-  /** `performance.now()` when somebody listens to `call`, else -1 (no clock read at all). */
+  /**
+   * `performance.now()` for one backend call in {@link CALL_SAMPLE} while somebody listens to
+   * `call`, else -1 (no clock read at all). Timing every call would cost an in-process hit more
+   * than the rest of its metrics together.
+   */
   startCall(): number {
-    return this.events.listens('call') ? performance.now() : -1;
+    if (!this.events.listens('call') || ++this.#callTick < CALL_SAMPLE) return -1;
+    this.#callTick = 0;
+    return performance.now();
   }
 
   /** Emits `call` for a backend call timed from {@link startCall} (only when that was not -1). */

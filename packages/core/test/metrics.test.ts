@@ -56,10 +56,10 @@ describe('CacheMetrics', () => {
     }
     const loadCount = histograms.loadDuration.reduce((n, h) => n + h.count, 0);
     expect(loadCount).toBe(4);
-    const gets = histograms.backendDuration.filter((h) => h.attributes['tagcache.operation'] === 'get');
-    expect(gets.reduce((n, h) => n + h.count, 0)).toBe(6);
-    const sets = histograms.backendDuration.filter((h) => h.attributes['tagcache.operation'] === 'set');
-    expect(sets.reduce((n, h) => n + h.count, 0)).toBe(3);
+    // Backend calls are timed one in 16, the first one included: here the first get.
+    const timed = histograms.backendDuration.reduce((n, h) => n + h.count, 0);
+    expect(timed).toBe(1);
+    expect(histograms.backendDuration[0]?.attributes['tagcache.operation']).toBe('get');
   });
 
   it('counts invalidated tags by origin, and errors by operation and code', async () => {
@@ -104,7 +104,7 @@ describe('CacheMetrics', () => {
     expect(() => new CacheMetrics([cache], { buckets: [1, 0.5] })).toThrow(/buckets/);
   });
 
-  it('without metrics a hit reads no clock; with metrics every hit times its backend read', async () => {
+  it('without metrics a hit reads no clock; with metrics one backend read in 16 is timed', async () => {
     const { cache } = memoryCache();
     await cache.set('k', 1);
     const original = performance.now;
@@ -126,7 +126,10 @@ describe('CacheMetrics', () => {
     expect(await hundredHits()).toBeLessThan(2);
     const metrics = new CacheMetrics([cache]);
     closers.push(() => metrics.close());
-    expect(await hundredHits()).toBeGreaterThanOrEqual(200);
+    // 100 reads: reads 1, 17, 33, 49, 65, 81 and 97 timed, two clock reads each
+    const timed = await hundredHits();
+    expect(timed).toBeGreaterThanOrEqual(14);
+    expect(timed).toBeLessThanOrEqual(15); // (+1 if lru-cache reads its clock)
   });
 });
 

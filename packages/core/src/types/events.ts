@@ -48,9 +48,10 @@ export interface CacheEvents {
   /** A loader finished (`ok: false`: it threw), after `durationMs` (fractional milliseconds). */
   loaded: { key: string; durationMs: number; ok: boolean; source?: CacheSource | undefined };
   /**
-   * A backend call finished, after `durationMs` (fractional milliseconds). Emitted only while
-   * somebody listens: timing is skipped otherwise. `get` is the read of one entry with its tag
-   * versions, `invalidate` the write of new tag versions.
+   * A backend call finished, after `durationMs` (fractional milliseconds). Sampled: emitted for
+   * one call in 16 (of every kind together), and only while somebody listens (no clock is read
+   * otherwise), so that timing costs a hit next to nothing. `get` is the read of one entry with
+   * its tag versions, `invalidate` the write of new tag versions.
    */
   call: { call: BackendCall; durationMs: number; ok: boolean };
   /** The cache layer failed; the caller got a miss or `false` instead of an exception. */

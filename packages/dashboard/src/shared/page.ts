@@ -58,7 +58,7 @@ export function renderPage(input: {
 <svg id="chart" viewBox="0 0 600 160" role="img" aria-label="hit ratio chart" data-reads="0"></svg>
 <div class="meta">bars: reads per interval · line: hit ratio</div>
 <h2>Backends</h2>
-${table('backends', ['cache', 'backend', 'health', 'circuit', 'probe ms', 'mean call ms', 'calls', 'entries', 'size', 'error'])}
+${table('backends', ['cache', 'backend', 'health', 'circuit', 'probe ms', 'mean call ms', 'timed calls', 'entries', 'size', 'error'])}
 <h2>Routes</h2>
 ${table('routes', SOURCE_COLUMNS)}
 <h2>Prisma models</h2>

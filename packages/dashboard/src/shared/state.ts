@@ -26,7 +26,7 @@ export interface BackendRow {
   /** Memory backend: entries and bytes held. */
   readonly entries: number | null;
   readonly bytes: number | null;
-  /** Mean backend call latency seen by the cache, ms, and the calls timed. */
+  /** Mean backend call latency seen by the cache, ms, and the calls timed (one in 16 is). */
   readonly meanCallMs: number | null;
   readonly calls: number;
 }
