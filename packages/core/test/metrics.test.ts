@@ -7,6 +7,8 @@ import {
   type CounterPoint,
   instrumentCaches,
   type OtelMeter,
+  PurgeError,
+  type Purger,
 } from '../src/index.js';
 import { memoryCache } from './support/factories.js';
 
@@ -77,6 +79,29 @@ describe('CacheMetrics', () => {
     expect(value(counters.errors, { 'tagcache.operation': 'get', 'tagcache.error.code': 'CONNECTION' })).toBe(
       1,
     );
+  });
+
+  it('counts CDN purges by purger and result', async () => {
+    let fail = false;
+    const purger: Purger = {
+      name: 'edge',
+      batch: { maxTags: 10 },
+      purge: async () => {
+        if (fail) throw new PurgeError('HTTP', 'refused', { status: 400 });
+      },
+    };
+    const { cache } = memoryCache({ purgers: [purger] });
+    const metrics = new CacheMetrics([cache]);
+    closers.push(() => metrics.close());
+    await cache.invalidateTags(['a']);
+    await cache.settlePurges();
+    fail = true;
+    await cache.invalidateTags(['b']);
+    await cache.settlePurges();
+    const purges = metrics.snapshot().counters.purges;
+    expect(value(purges, { 'tagcache.purger': 'edge', 'tagcache.result': 'ok' })).toBe(1);
+    expect(value(purges, { 'tagcache.purger': 'edge', 'tagcache.result': 'error' })).toBe(1);
+    await cache.close();
   });
 
   it('keeps at most maxSources series per cache: further sources count as "other"', async () => {

@@ -12,5 +12,10 @@ export { Dashboard, type DashboardReply, type DashboardRequest } from './shared/
 export type { HotKey } from './shared/hot-keys.js';
 export type { DashboardOptions, DashboardSettings } from './shared/options.js';
 export { escapeHtml } from './shared/page.js';
-export { DashboardRecorder, type InvalidationRecord, type TimelinePoint } from './shared/recorder.js';
+export {
+  DashboardRecorder,
+  type InvalidationRecord,
+  type PurgeRecord,
+  type TimelinePoint,
+} from './shared/recorder.js';
 export type { BackendRow, DashboardState, SourceRow } from './shared/state.js';

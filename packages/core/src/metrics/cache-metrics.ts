@@ -50,6 +50,7 @@ class CacheSeries {
   readonly byId = new Map<string, SourceSeries>();
   readonly errors = new Map<string, { attributes: MetricAttributes; value: number }>();
   readonly invalidations = new Map<string, { attributes: MetricAttributes; value: number }>();
+  readonly purges = new Map<string, { attributes: MetricAttributes; value: number }>();
   readonly calls = new Map<string, { attributes: MetricAttributes; histogram: Histogram }>();
 
   constructor(
@@ -103,6 +104,7 @@ export class CacheMetrics {
     const loads: CounterPoint[] = [];
     const errors: CounterPoint[] = [];
     const invalidations: CounterPoint[] = [];
+    const purges: CounterPoint[] = [];
     const backendDuration: HistogramPoint[] = [];
     const loadDuration: HistogramPoint[] = [];
     for (const cache of this.#series) {
@@ -122,10 +124,11 @@ export class CacheMetrics {
       }
       for (const counter of cache.errors.values()) errors.push({ ...counter });
       for (const counter of cache.invalidations.values()) invalidations.push({ ...counter });
+      for (const counter of cache.purges.values()) purges.push({ ...counter });
       for (const call of cache.calls.values()) backendDuration.push(point(call.attributes, call.histogram));
     }
     return {
-      counters: { reads, loads, errors, invalidations },
+      counters: { reads, loads, errors, invalidations, purges },
       histograms: { backendDuration, loadDuration },
     };
   }
@@ -182,6 +185,8 @@ export class CacheMetrics {
         }
         counter.value++;
       },
+      purge: ({ purger }) => count(series.purges, base, purger, 'ok'),
+      'purge-error': ({ purger }) => count(series.purges, base, purger, 'error'),
       invalidate: ({ tags, source }) => {
         const origin = source?.kind ?? 'manual';
         let counter = series.invalidations.get(origin);
@@ -216,6 +221,21 @@ export class CacheMetrics {
     cache.bySource.set(source, series);
     return series;
   }
+}
+
+function count(
+  counters: Map<string, { attributes: MetricAttributes; value: number }>,
+  base: MetricAttributes,
+  purger: string,
+  result: 'ok' | 'error',
+): void {
+  const id = `${purger}\u0000${result}`;
+  let counter = counters.get(id);
+  if (counter === undefined) {
+    counter = { attributes: { ...base, 'tagcache.purger': purger, 'tagcache.result': result }, value: 0 };
+    counters.set(id, counter);
+  }
+  counter.value++;
 }
 
 function callSeries(cache: CacheSeries, call: BackendCall, ok: boolean) {

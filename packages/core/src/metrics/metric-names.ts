@@ -24,6 +24,12 @@ export const METRICS = {
     unit: '{tag}',
     description: 'Tags invalidated, by origin: manual, http, prisma or app',
   },
+  purges: {
+    name: 'tagcache.purges',
+    unit: '{purge}',
+    description:
+      'CDN purge requests settled (a batch of tags, or everything), by purger and result: ok or error',
+  },
   backendDuration: {
     name: 'tagcache.backend.duration',
     unit: 's',
@@ -37,7 +43,7 @@ export const METRICS = {
 } as const;
 
 /** Names of the counters in {@link METRICS}. */
-export type CounterName = 'reads' | 'loads' | 'errors' | 'invalidations';
+export type CounterName = 'reads' | 'loads' | 'errors' | 'invalidations' | 'purges';
 /** Names of the histograms in {@link METRICS}. */
 export type HistogramName = 'backendDuration' | 'loadDuration';
 

@@ -90,7 +90,7 @@ export async function instrumentCaches(
     onDuration: (name, seconds, attributes) => histograms[name].record(seconds, attributes),
   });
   const counters = {} as Record<CounterName, OtelObservable>;
-  for (const name of ['reads', 'loads', 'errors', 'invalidations'] as const) {
+  for (const name of ['reads', 'loads', 'errors', 'invalidations', 'purges'] as const) {
     const { description, unit } = METRICS[name];
     counters[name] = meter.createObservableCounter(METRICS[name].name, { description, unit });
   }

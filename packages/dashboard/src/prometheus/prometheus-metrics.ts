@@ -22,6 +22,7 @@ const LABELS: Readonly<Record<string, string>> = {
   'tagcache.operation': 'operation',
   'tagcache.error.code': 'code',
   'tagcache.origin': 'origin',
+  'tagcache.purger': 'purger',
 };
 
 /** Options of {@link prometheusMetrics}. */
@@ -60,14 +61,14 @@ interface CollectedMetric {
 /**
  * The caches' metrics in a prom-client registry, read from a {@link CacheMetrics} when scraped:
  * nothing is computed per request. Names: `tagcache_reads_total`, `tagcache_loads_total`,
- * `tagcache_errors_total`, `tagcache_invalidations_total`, `tagcache_backend_duration_seconds`,
+ * `tagcache_errors_total`, `tagcache_invalidations_total`, `tagcache_purges_total`, `tagcache_backend_duration_seconds`,
  * `tagcache_load_duration_seconds`.
  */
 export function prometheusMetrics(options: PrometheusOptions): PrometheusMetrics {
   const { caches, registry = new Registry(), ...rest } = options;
   const metrics = new CacheMetrics(caches, rest);
   const registered: CollectedMetric[] = [];
-  for (const name of ['reads', 'loads', 'errors', 'invalidations'] as const) {
+  for (const name of ['reads', 'loads', 'errors', 'invalidations', 'purges'] as const) {
     const metricName = `${METRICS[name].name.replace(/\./g, '_')}_total`;
     registered.push(
       collected(metricName, METRICS[name].description, 'counter', () =>

@@ -95,6 +95,10 @@ export const PAGE_SCRIPT = String.raw`
     fill('invalidations', s.invalidations, function (i) {
       return [new Date(i.at).toLocaleTimeString(), i.cache, i.origin, i.detail, i.tags.join(', ') + (i.more > 0 ? ' (+' + i.more + ')' : '')];
     });
+    fill('purges', s.purges, function (p) {
+      return [new Date(p.at).toLocaleTimeString(), p.cache, p.purger, { text: p.ok ? 'purged' : p.error, cls: p.ok ? 'ok' : 'bad' },
+        p.all ? '(everything)' : p.tags.join(', ') + (p.more > 0 ? ' (+' + p.more + ')' : ''), p.attempts];
+    });
     fill('hotkeys', s.hotKeys, function (k) { return [k.cache, k.key, k.count]; });
     document.getElementById('updated').textContent = new Date(s.at).toLocaleTimeString();
   }

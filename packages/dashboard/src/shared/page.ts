@@ -67,6 +67,8 @@ ${table('models', SOURCE_COLUMNS)}
 ${table('others', SOURCE_COLUMNS)}
 <h2>Last invalidations</h2>
 ${table('invalidations', ['time', 'cache', 'origin', 'by', 'tags'])}
+<h2>CDN purges</h2>
+${table('purges', ['time', 'cache', 'purger', 'result', 'tags', 'attempts'])}
 <h2>Hot keys <span class="meta">(sampled)</span></h2>
 ${table('hotkeys', ['cache', 'key', 'sampled hits'])}
 <h2>Actions</h2>

@@ -24,6 +24,22 @@ export interface InvalidationRecord {
   readonly detail: string;
 }
 
+/** One CDN purge request settled (a `purge` or `purge-error` event). */
+export interface PurgeRecord {
+  readonly at: number;
+  readonly cache: string;
+  readonly purger: string;
+  readonly ok: boolean;
+  /** Everything was purged (or was to be). */
+  readonly all: boolean;
+  /** Up to 20 of its tags (`more` says how many were left out). */
+  readonly tags: readonly string[];
+  readonly more: number;
+  readonly attempts: number;
+  /** Why it failed. */
+  readonly error: string | null;
+}
+
 /**
  * What the dashboard remembers between polls, in bounded memory: a ring of read counts per
  * time bucket, the last invalidations, the hot keys and the metrics (per route and model).
@@ -33,6 +49,7 @@ export class DashboardRecorder {
   readonly hotKeys: HotKeys;
   readonly #timeline: TimelinePoint[] = [];
   readonly #invalidations: InvalidationRecord[] = [];
+  readonly #purges: PurgeRecord[] = [];
   readonly #unsubscribe: (() => void)[] = [];
   readonly #timer: ReturnType<typeof setInterval>;
   #last: { hits: number; stale: number; misses: number };
@@ -65,6 +82,11 @@ export class DashboardRecorder {
     return [...this.#invalidations].reverse();
   }
 
+  /** The last CDN purges, newest first. */
+  purges(): readonly PurgeRecord[] {
+    return [...this.#purges].reverse();
+  }
+
   /** Stops the timer and the listeners. */
   close(): void {
     clearInterval(this.#timer);
@@ -88,7 +110,36 @@ export class DashboardRecorder {
         });
         if (this.#invalidations.length > this.settings.invalidations) this.#invalidations.shift();
       }),
+      cache.on('purge', ({ purger, all, tags, attempts }) =>
+        this.#purged({
+          at: Date.now(),
+          cache: name,
+          purger,
+          ok: true,
+          all,
+          ...first20(tags),
+          attempts,
+          error: null,
+        }),
+      ),
+      cache.on('purge-error', ({ purger, all, tags, attempts, error }) =>
+        this.#purged({
+          at: Date.now(),
+          cache: name,
+          purger,
+          ok: false,
+          all,
+          ...first20(tags),
+          attempts,
+          error: `${error.code}: ${error.message}`,
+        }),
+      ),
     );
+  }
+
+  #purged(record: PurgeRecord): void {
+    this.#purges.push(record);
+    if (this.#purges.length > this.settings.invalidations) this.#purges.shift();
   }
 
   #roll(): void {
@@ -116,6 +167,10 @@ export class DashboardRecorder {
     }
     return { hits, stale, misses };
   }
+}
+
+function first20(tags: readonly string[]): { tags: readonly string[]; more: number } {
+  return { tags: tags.slice(0, 20), more: Math.max(0, tags.length - 20) };
 }
 
 /** A source as one short line. */

@@ -1,6 +1,6 @@
 import type { CacheHealth, MetricAttributes } from '@tagcache/core';
 import type { HotKey } from './hot-keys.js';
-import type { DashboardRecorder, InvalidationRecord, TimelinePoint } from './recorder.js';
+import type { DashboardRecorder, InvalidationRecord, PurgeRecord, TimelinePoint } from './recorder.js';
 
 /** One row of the per-route or per-model table. */
 export interface SourceRow {
@@ -41,6 +41,8 @@ export interface DashboardState {
   readonly models: readonly SourceRow[];
   readonly others: readonly SourceRow[];
   readonly invalidations: readonly InvalidationRecord[];
+  /** CDN purges (caches with `purgers`), newest first. */
+  readonly purges: readonly PurgeRecord[];
   readonly hotKeys: readonly HotKey[];
 }
 
@@ -127,6 +129,7 @@ export async function dashboardState(recorder: DashboardRecorder): Promise<Dashb
     models: pick('prisma'),
     others: pick('other'),
     invalidations: recorder.invalidations(),
+    purges: recorder.purges(),
     hotKeys: recorder.hotKeys.top(20),
   };
 }

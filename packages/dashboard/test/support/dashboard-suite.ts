@@ -1,7 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { CacheService, CacheUsageError, MemoryBackend } from '@tagcache/core';
+import { CacheService, CacheUsageError, MemoryBackend, type Purger } from '@tagcache/core';
 import type { Browser, Page } from 'puppeteer-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchBrowser } from './browser.js';
@@ -38,9 +38,16 @@ export function dashboardSuite(framework: string, makeApp: AppFactory, screensho
     let browser: Browser;
     let page: Page;
     const dialogs: string[] = [];
+    const purged: string[] = [];
 
     beforeAll(async () => {
-      cache = new CacheService({ name: 'pages', backend: new MemoryBackend() });
+      // A purger of our own (the Purger contract; @tagcache/cdn's talk to real CDNs): it records.
+      const cdn: Purger = {
+        name: 'test-cdn',
+        batch: { maxTags: 100 },
+        purge: async (tags) => void purged.push(...tags),
+      };
+      cache = new CacheService({ name: 'pages', backend: new MemoryBackend(), purgers: [cdn] });
       app = await makeApp(cache, (headers) => headers['x-user'] !== 'mallory');
       await new Promise<void>((resolve) => app.server.listen(0, '127.0.0.1', resolve));
       base = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
@@ -110,6 +117,16 @@ export function dashboardSuite(framework: string, makeApp: AppFactory, screensho
       );
       const row = (await rowsOf('invalidations'))[0];
       expect(row?.slice(1)).toEqual(['pages', 'manual', '', 'product:1']);
+      // and the CDN purge it queued
+      await page.waitForFunction(() => document.getElementById('purges')?.textContent?.includes('product:1'));
+      expect((await rowsOf('purges'))[0]?.slice(1)).toEqual([
+        'pages',
+        'test-cdn',
+        'purged',
+        'product:1',
+        '1',
+      ]);
+      expect(purged).toContain('product:1');
     });
 
     it('a key containing <script> renders as text', async () => {
@@ -181,6 +198,7 @@ export function dashboardSuite(framework: string, makeApp: AppFactory, screensho
       );
       expect(body).toMatch(/tagcache_backend_duration_seconds_bucket\{[^}]*le="\+Inf"\}/);
       expect(body).toMatch(/tagcache_invalidations_total\{[^}]*origin="manual"\} 2/);
+      expect(body).toMatch(/tagcache_purges_total\{[^}]*purger="test-cdn",result="ok"\} 2/);
       expect(body).not.toContain('/products/1');
     });
   });
