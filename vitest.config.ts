@@ -12,12 +12,15 @@ export default defineConfig({
       { find: /^@tagcache\/middleware\/express$/, replacement: src('./packages/middleware/src/express.ts') },
       { find: /^@tagcache\/middleware\/koa$/, replacement: src('./packages/middleware/src/koa.ts') },
       { find: /^@tagcache\/middleware$/, replacement: src('./packages/middleware/src/index.ts') },
+      { find: /^@tagcache\/dashboard\/express$/, replacement: src('./packages/dashboard/src/express.ts') },
+      { find: /^@tagcache\/dashboard\/koa$/, replacement: src('./packages/dashboard/src/koa.ts') },
+      { find: /^@tagcache\/dashboard$/, replacement: src('./packages/dashboard/src/index.ts') },
       { find: /^@tagcache\/prisma$/, replacement: src('./packages/prisma-extension/src/index.ts') },
       { find: /^@tagcache\/cdn$/, replacement: src('./packages/cdn/src/index.ts') },
     ],
   },
   test: {
-    include: ['packages/*/test/**/*.test.ts', 'test/**/*.test.ts'],
+    include: ['packages/*/test/**/*.test.ts', 'packages/*/src/**/*.test.ts', 'test/**/*.test.ts'],
     exclude: ['**/node_modules/**', '**/dist/**'],
     globalSetup: [
       './test/support/global-setup.ts',

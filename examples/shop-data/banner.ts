@@ -31,6 +31,9 @@ export function printBanner(app: string, url: string, settings: ShopSettings, se
     `  curl -i ${url}/categories/garden      # Cache-Tag: category:garden,product:7,...`,
     `  curl -s ${url}/stats                  # CacheService.getOrSet with a custom key`,
     '',
+    `Dashboard (live hit ratio, routes, models, invalidations, hot keys): ${url}/_cache`,
+    `Prometheus metrics: curl -s ${url}/metrics   (both answer this machine only)`,
+    '',
     'Ctrl-C stops it.',
   ];
   console.log(lines.join('\n'));

@@ -1,6 +1,7 @@
 import type { CacheService } from '@tagcache/core';
 import { cacheExtension, modelTag } from '@tagcache/prisma';
 import type { ShopClient } from './database.js';
+import { ADMIN_WRITE } from './observability.js';
 import { InputError, type ProductUpdate } from './product-input.js';
 
 export const PAGE_SIZE = 10;
@@ -124,7 +125,7 @@ export class Catalogue {
     if (product.category.slug !== before.category.slug) {
       invalidated.push(pageTags.category(before.category.slug), pageTags.category(product.category.slug));
     }
-    await this.cache.invalidateTags(invalidated);
+    await this.cache.invalidateTags(invalidated, { source: ADMIN_WRITE });
     return { product, invalidated };
   }
 }

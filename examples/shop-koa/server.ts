@@ -4,10 +4,12 @@
  * Run it with `npm run start:koa -w examples` from the repository root.
  */
 import { Router } from '@koa/router';
+import { cacheDashboard, metricsEndpoint } from '@tagcache/dashboard/koa';
 import { addCacheTags, cacheResponses } from '@tagcache/middleware/koa';
 import Koa from 'koa';
 import { printBanner, routes } from '../shop-data/banner.js';
 import { pageTags } from '../shop-data/catalogue.js';
+import { isLoopback } from '../shop-data/observability.js';
 import { pageCaching } from '../shop-data/page-caching.js';
 import { InputError, parseId, parseProductUpdate } from '../shop-data/product-input.js';
 import { readSettings } from '../shop-data/settings.js';
@@ -30,6 +32,12 @@ app.use(async (ctx, next) => {
     ctx.body = { error: status === 500 ? 'internal error' : (error as Error).message };
   }
 });
+
+// The cache dashboard at /_cache and Prometheus metrics at /metrics, for this machine only.
+const local = (ctx: Koa.Context): boolean => isLoopback(ctx.req.socket.remoteAddress);
+const dashboard = cacheDashboard({ caches: [cache], authorize: local });
+const metrics = metricsEndpoint({ caches: [cache], authorize: local });
+app.use(dashboard).use(metrics);
 
 router.get('/', (ctx) => {
   ctx.body = { routes };
@@ -91,6 +99,8 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   process.once(signal, () => {
     server.close();
     server.closeAllConnections();
+    dashboard.close();
+    metrics.close();
     void shop.close().then(() => process.exit(0));
   });
 }

@@ -2,10 +2,12 @@
  * The shop on Express 5: pages cached by @tagcache/middleware, queries by @tagcache/prisma,
  * stats by CacheService directly. Run it with `npm run example` from the repository root.
  */
+import { cacheDashboard, metricsEndpoint } from '@tagcache/dashboard/express';
 import { addCacheTags, cacheResponses } from '@tagcache/middleware/express';
 import express, { type ErrorRequestHandler } from 'express';
 import { printBanner, routes } from '../shop-data/banner.js';
 import { pageTags } from '../shop-data/catalogue.js';
+import { isLoopback } from '../shop-data/observability.js';
 import { pageCaching } from '../shop-data/page-caching.js';
 import { InputError, parseId, parseProductUpdate } from '../shop-data/product-input.js';
 import { readSettings } from '../shop-data/settings.js';
@@ -16,6 +18,13 @@ const shop = await openShop(settings);
 const { cache, catalogue } = shop;
 const app = express();
 app.disable('x-powered-by');
+
+// The cache dashboard and Prometheus metrics, for this machine only.
+const local = (req: express.Request): boolean => isLoopback(req.socket.remoteAddress);
+const dashboard = cacheDashboard({ caches: [cache], authorize: local });
+const metrics = metricsEndpoint({ caches: [cache], authorize: local });
+app.use('/_cache', dashboard);
+app.get('/metrics', metrics);
 
 app.get('/', (_req, res) => {
   res.json({ routes });
@@ -82,6 +91,8 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   process.once(signal, () => {
     server.close();
     server.closeAllConnections();
+    dashboard.close();
+    metrics.close();
     void shop.close().then(() => process.exit(0));
   });
 }

@@ -4,7 +4,7 @@ const shared = {
   dts: true,
   sourcemap: true,
   target: 'node20',
-  external: ['ioredis', 'memjs', 'vitest'],
+  external: ['ioredis', 'memjs', 'vitest', '@opentelemetry/api'],
 } as const;
 
 export default defineConfig([

@@ -121,6 +121,27 @@ describe.each([
     expect((await get('/categories/garden')).xCache).toBe('HIT');
   });
 
+  it('mounts the dashboard at /_cache and Prometheus metrics at /metrics (loopback only)', async () => {
+    expect(shop.output()).toContain(`${shop.url}/_cache`);
+    const page = await fetch(`${shop.url}/_cache`);
+    expect(page.status).toBe(200);
+    expect(await page.text()).toContain('<title>tagcache dashboard</title>');
+    const state = (await (await fetch(`${shop.url}/_cache/state.json`)).json()) as {
+      routes: { name: string }[];
+      models: { name: string }[];
+      invalidations: { origin: string; detail: string; tags: string[] }[];
+    };
+    // Earlier tests requested pages and wrote through the admin endpoint.
+    expect(state.routes.map((r) => r.name)).toContain('GET /products/:id');
+    expect(state.models.map((m) => m.name)).toContain('Product.findUnique');
+    expect(state.invalidations.map((i) => i.origin)).toEqual(expect.arrayContaining(['http', 'prisma']));
+    expect(state.invalidations.find((i) => i.origin === 'http')?.detail).toBe('PUT /admin/products/:id');
+    const metrics = await (await fetch(`${shop.url}/metrics`)).text();
+    expect(metrics).toMatch(/tagcache_reads_total\{[^}]*route="\/products\/:id"/);
+    expect(metrics).toMatch(/tagcache_reads_total\{[^}]*model="Product"/);
+    expect(metrics).toMatch(/tagcache_invalidations_total\{[^}]*origin="prisma"\} [1-9]/);
+  });
+
   it('invalidates both category pages when a product moves', async () => {
     await missThenHit('/categories/office');
     await becomesHit('/categories/garden');

@@ -15,6 +15,7 @@ const entries = [
   { pkg: '@tagcache/middleware', dir: 'packages/middleware', subpaths: ['.', './express', './koa'] },
   { pkg: '@tagcache/prisma', dir: 'packages/prisma-extension', subpaths: ['.'] },
   { pkg: '@tagcache/cdn', dir: 'packages/cdn', subpaths: ['.'] },
+  { pkg: '@tagcache/dashboard', dir: 'packages/dashboard', subpaths: ['.', './express', './koa'] },
 ];
 
 describe.each(entries)('$pkg', ({ pkg, dir, subpaths }) => {

@@ -9,7 +9,7 @@ import { SingleFlight } from './stampede/single-flight.js';
 import { sameNames, TagHints } from './tags/tag-hints.js';
 import { TagVersions } from './tags/tag-versions.js';
 import type { CacheBackend, LockProvider } from './types/backend.js';
-import type { CacheEvents, CacheOperation } from './types/events.js';
+import type { BackendCall, CacheEvents, CacheOperation, CacheSource } from './types/events.js';
 import type { CacheLogger } from './types/logger.js';
 
 /** The outcome of reading one entry. */
@@ -18,6 +18,9 @@ export type ReadOutcome =
   | { readonly state: 'miss' };
 
 const MISS: ReadOutcome = { state: 'miss' };
+
+/** One backend call in this many is timed for the `call` event (the first one included). */
+export const CALL_SAMPLE = 16;
 
 /**
  * Whether a string has no lone surrogate. Backends store keys and tags as UTF-8, where every
@@ -72,6 +75,8 @@ export class CacheCore {
   /** Tag names last seen per key, for backends that read tag versions with the entry. */
   readonly #hints: TagHints | undefined;
   readonly #warning: FailureWarning | undefined;
+  /** Backend calls since the last one timed (see {@link startCall}). */
+  #callTick = CALL_SAMPLE - 1;
 
   constructor(
     settings: CoreSettings,
@@ -143,8 +148,10 @@ export class CacheCore {
     let bytes: Uint8Array;
     let tagVersions: readonly (Uint8Array | undefined)[] | undefined;
     let tagNames: readonly string[] | undefined;
+    const started = this.startCall();
     if (backend.getTagged) {
       const read = await backend.getTagged(fullKey, this.tags.keyPrefix, hints?.get(fullKey) ?? tags);
+      if (started >= 0) this.endCall('get', started, read.ok);
       if (!read.ok) return this.#failedRead(read.error, operation, fullKey);
       if (read.value === undefined) return MISS;
       bytes = read.value.entry;
@@ -152,6 +159,7 @@ export class CacheCore {
       tagNames = read.value.tagNames;
     } else {
       const read = await backend.get(fullKey);
+      if (started >= 0) this.endCall('get', started, read.ok);
       if (!read.ok) return this.#failedRead(read.error, operation, fullKey);
       if (read.value === undefined) return MISS;
       bytes = read.value;
@@ -241,7 +249,9 @@ export class CacheCore {
       freshUntil: now + ttlMs,
       staleUntil: now + ttlMs + graceMs,
     });
+    const started = this.startCall();
     const stored = await this.backend.set(fullKey, bytes, ttlMs + graceMs);
+    if (started >= 0) this.endCall('set', started, stored.ok);
     if (!stored.ok) {
       this.fail(stored.error, operation, fullKey);
       return false;
@@ -275,15 +285,33 @@ export class CacheCore {
     this.events.emit('error', key === undefined ? { error, operation } : { error, operation, key });
   }
 
-  hit(key: string, stale: boolean): void {
+  /** Counts a hit and tells `hit` listeners (the payload is built only when somebody listens). */
+  hit(key: string, stale: boolean, source?: CacheSource): void {
     if (stale) this.stats.staleHits++;
     else this.stats.hits++;
-    if (this.events.listens('hit')) this.events.emit('hit', { key, stale });
+    if (this.events.listens('hit')) this.events.emit('hit', { key, stale, source });
   }
 
-  miss(key: string): void {
+  /** Counts a miss and tells `miss` listeners. */
+  miss(key: string, source?: CacheSource): void {
     this.stats.misses++;
-    if (this.events.listens('miss')) this.events.emit('miss', { key });
+    if (this.events.listens('miss')) this.events.emit('miss', { key, source });
+  }
+
+  /**
+   * `performance.now()` for one backend call in {@link CALL_SAMPLE} while somebody listens to
+   * `call`, else -1 (no clock read at all). Timing every call would cost an in-process hit more
+   * than the rest of its metrics together.
+   */
+  startCall(): number {
+    if (!this.events.listens('call') || ++this.#callTick < CALL_SAMPLE) return -1;
+    this.#callTick = 0;
+    return performance.now();
+  }
+
+  /** Emits `call` for a backend call timed from {@link startCall} (only when that was not -1). */
+  endCall(call: BackendCall, started: number, ok: boolean): void {
+    this.events.emit('call', { call, durationMs: performance.now() - started, ok });
   }
 
   #failedRead(error: CacheError, operation: CacheOperation, key: string): ReadOutcome {

@@ -16,6 +16,7 @@ import type {
   CacheHealth,
   CacheServiceOptions,
   GetOrSetOptions,
+  InvalidateOptions,
   Loader,
   SetOptions,
   WrapOptions,
@@ -102,7 +103,9 @@ export class CacheService {
   /** Removes `key`; `true` when it existed. */
   async delete(key: string): Promise<boolean> {
     const fullKey = this.#core.fullKey(key);
+    const started = this.#core.startCall();
     const deleted = await this.#core.backend.delete(fullKey);
+    if (started >= 0) this.#core.endCall('delete', started, deleted.ok);
     this.#core.flights.supersede(fullKey); // a load that began before the delete must not be shared or stored
     if (!deleted.ok) {
       this.#core.fail(deleted.error, 'delete', fullKey);
@@ -122,7 +125,9 @@ export class CacheService {
       throw new CacheUsageError('a pattern must be a non-empty string', 'pattern');
     }
     const full = escapePattern(this.#core.namespace) + pattern;
+    const started = this.#core.startCall();
     const removed = await this.#core.backend.deletePattern(full);
+    if (started >= 0) this.#core.endCall('deletePattern', started, removed.ok);
     this.#core.flights.supersedeAll();
     if (!removed.ok) {
       this.#core.fail(removed.error, 'deletePattern', full);
@@ -148,18 +153,22 @@ export class CacheService {
    * With `purgers`, the tags are then queued for every purger (also when the backend failed:
    * the origin then answers uncached). It returns without waiting for the CDN, whose
    * failures go to `purge-error` events, never to the caller.
+   *
+   * `options.source` says who invalidates (metrics and the dashboard show it).
    */
-  async invalidateTags(tags: readonly string[]): Promise<boolean> {
+  async invalidateTags(tags: readonly string[], options?: InvalidateOptions): Promise<boolean> {
     const checked = this.#core.checkTags(tags);
     if (checked.length === 0) return true;
+    const started = this.#core.startCall();
     const done = await this.#core.tags.invalidate(checked);
     this.#purges?.enqueue(checked);
+    if (started >= 0) this.#core.endCall('invalidate', started, done.ok);
     if (!done.ok) {
       this.#core.fail(done.error, 'invalidateTags');
       return false;
     }
     this.#stats.invalidations += checked.length;
-    this.#events.emit('invalidate', { tags: checked });
+    this.#events.emit('invalidate', { tags: checked, source: options?.source });
     return true;
   }
 

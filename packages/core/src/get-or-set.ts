@@ -12,6 +12,7 @@ import {
 } from './stampede/single-flight.js';
 import { toMilliseconds } from './time/duration.js';
 import { INTERNAL_KEY_PREFIX, type Lock } from './types/backend.js';
+import type { CacheSource } from './types/events.js';
 import type { GetOrSetOptions, Loader } from './types/options.js';
 
 /** A `getOrSet` call, its options resolved. */
@@ -26,6 +27,7 @@ interface Request<T> {
   readonly graceMs: number;
   /** Whether a stale value is reloaded by the caller (foreground) rather than in the background. */
   readonly inCaller: boolean;
+  readonly source: CacheSource | undefined;
 }
 
 /**
@@ -53,19 +55,20 @@ export async function getOrSet<T>(
     ttlGiven: options.ttl !== undefined,
     graceMs: options.grace === undefined ? 0 : toMilliseconds(options.grace, 'grace', true),
     inCaller: options.refresh === 'caller',
+    source: options.source,
   };
   const epoch = core.flights.epoch;
   const read = await core.read(fullKey, 'getOrSet', request.graceMs > 0, request.tags);
   if (read.state === 'fresh') {
-    core.hit(fullKey, false);
+    core.hit(fullKey, false, request.source);
     return read.value as T;
   }
   if (read.state === 'stale') {
-    core.hit(fullKey, true);
+    core.hit(fullKey, true, request.source);
     if (request.inCaller) return refreshInCaller(core, request, read.value as T, epoch);
     return refreshInBackground(core, request, read.value as T);
   }
-  core.miss(fullKey);
+  core.miss(fullKey, request.source);
   return loadOnce(core, request, undefined, epoch);
 }
 
@@ -232,15 +235,19 @@ async function load<T>(
   const background = stale !== undefined && !request.inCaller;
   const context = new LoadContext<T>(request.key, stale?.value, background);
   core.stats.loads++;
-  if (core.events.listens('load')) core.events.emit('load', { key: request.fullKey, background });
+  if (core.events.listens('load'))
+    core.events.emit('load', { key: request.fullKey, background, source: request.source });
 
   const renewal = lock ? renewWhileLoading(lock, core.settings.protection.lockTtlMs) : undefined;
+  const timed = core.events.listens('loaded') ? performance.now() : -1;
   let value: T;
   try {
     value = await runAsLoad(core, request.fullKey, context as LoadContext<unknown>, () =>
       request.loader(context),
     );
+    if (timed >= 0) loaded(core, request, timed, true);
   } catch (error) {
+    if (timed >= 0) loaded(core, request, timed, false);
     if (stale === undefined) throw error;
     core.settings.logger.warn(
       { err: error, key: request.fullKey },
@@ -272,6 +279,11 @@ async function load<T>(
   const ttlMs = context.effectiveTtl(request.ttlMs);
   await core.store(request.fullKey, value, stamps, ttlMs, request.graceMs, 'getOrSet');
   return { value, basis: stamps };
+}
+
+function loaded<T>(core: CacheCore, request: Request<T>, started: number, ok: boolean): void {
+  const durationMs = performance.now() - started;
+  core.events.emit('loaded', { key: request.fullKey, durationMs, ok, source: request.source });
 }
 
 function renewWhileLoading(lock: Lock, lockTtlMs: number): ReturnType<typeof setInterval> {

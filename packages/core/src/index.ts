@@ -54,6 +54,30 @@ export {
 } from './errors.js';
 export { escapePattern, GlobMatcher, globToRedisPattern, matchesGlob } from './keys/glob.js';
 export { argumentsHash, hashString, stableHash, stableStringify } from './keys/stable-hash.js';
+export {
+  CacheMetrics,
+  type CacheMetricsOptions,
+  type CounterPoint,
+  type HistogramPoint,
+  type MetricsSnapshot,
+} from './metrics/cache-metrics.js';
+export { DURATION_BUCKETS } from './metrics/histogram.js';
+export {
+  type CounterName,
+  type HistogramName,
+  METRICS,
+  type MetricAttributes,
+} from './metrics/metric-names.js';
+export {
+  type Instrumentation,
+  type InstrumentOptions,
+  instrumentCaches,
+  type OtelBatchResult,
+  type OtelHistogram,
+  type OtelInstrumentOptions,
+  type OtelMeter,
+  type OtelObservable,
+} from './metrics/open-telemetry.js';
 export type { CacheStats } from './observability/stats.js';
 export { isPurgeableTag } from './purge/batches.js';
 export { PurgeError, type PurgeErrorCode, type PurgeErrorDetails } from './purge/purge-error.js';
@@ -86,12 +110,19 @@ export type {
   TaggedRead,
 } from './types/backend.js';
 export { INTERNAL_KEY_PREFIX } from './types/backend.js';
-export type { CacheEventListener, CacheEvents, CacheOperation } from './types/events.js';
+export type {
+  BackendCall,
+  CacheEventListener,
+  CacheEvents,
+  CacheOperation,
+  CacheSource,
+} from './types/events.js';
 export { type CacheLogger, silentLogger } from './types/logger.js';
 export type {
   CacheHealth,
   CacheServiceOptions,
   GetOrSetOptions,
+  InvalidateOptions,
   Loader,
   LoaderContext,
   ProtectionOptions,

@@ -95,7 +95,7 @@ export function cacheExtension(options: CacheExtensionOptions) {
           if (typeof originalTransaction !== 'function') throw new TypeError('$transaction is unavailable');
           return runInScope(
             () => originalTransaction.apply(self, args),
-            (tags) => handler.invalidate(tags),
+            (tags) => handler.invalidate(tags, handler.source('$transaction', 'commit')),
           );
         } as TransactionMethod,
         /** Drops the cached reads of `models` and those tagged with `tags`. */

@@ -1,4 +1,4 @@
-import { type CacheService, CacheUsageError } from '@tagcache/core';
+import { type CacheService, type CacheSource, CacheUsageError } from '@tagcache/core';
 import { readDependencies } from './dependencies.js';
 import { WRITE_OPERATIONS, writeTouches } from './invalidation.js';
 import type { ModelNames } from './model-names.js';
@@ -31,6 +31,8 @@ const CACHED = new Set<string>(CACHED_OPERATIONS);
 export class QueryHandler {
   /** Results loaded by this client's queries, to tell callers that shared one from readers of the cache. */
   readonly #loaded = new WeakSet<object>();
+  /** One source object per model and operation (metrics key on its identity; bounded by the schema). */
+  readonly #sources = new Map<string, CacheSource>();
 
   constructor(
     readonly cache: CacheService,
@@ -53,6 +55,7 @@ export class QueryHandler {
       await this.touched(
         [...writeTouches(this.graph, model, operation, args)].map((m) => this.tag(m)),
         params,
+        this.source(model, operation),
       );
       return result;
     }
@@ -78,14 +81,15 @@ export class QueryHandler {
     const modelSettings = this.options.model(model);
     const ttl = options.ttl ?? (modelSettings ? modelSettings.ttl : undefined) ?? this.options.ttl;
     const swr = options.swr ?? this.options.swr;
-    return this.cached(key, [...tags, ...(options.tags ?? [])], ttl, swr, run);
+    return this.cached(key, [...tags, ...(options.tags ?? [])], ttl, swr, run, this.source(model, operation));
   }
 
   /** `$executeRaw*`: invalidates the declared models and tags, or every model. */
   async rawWrite(params: QueryParams, declared: RawWriteOptions | undefined): Promise<unknown> {
     const result = await params.query(params.args);
     const models = declared ? this.models(declared.models, 'models') : this.graph.models;
-    await this.touched([...models.map((m) => this.tag(m)), ...(declared?.tags ?? [])], params);
+    const source = this.source('$raw', params.operation);
+    await this.touched([...models.map((m) => this.tag(m)), ...(declared?.tags ?? [])], params, source);
     return result;
   }
 
@@ -96,6 +100,7 @@ export class QueryHandler {
       await this.touched(
         this.graph.models.map((m) => this.tag(m)),
         params,
+        this.source('$raw', params.operation),
       );
     return result;
   }
@@ -124,7 +129,8 @@ export class QueryHandler {
       client: this.#client(),
       ...(declared.key !== undefined ? { custom: declared.key } : {}),
     });
-    return this.cached(key, tags, declared.ttl ?? this.options.ttl, declared.swr ?? this.options.swr, run);
+    const { ttl, swr } = { ttl: declared.ttl ?? this.options.ttl, swr: declared.swr ?? this.options.swr };
+    return this.cached(key, tags, ttl, swr, run, this.source('$raw', params.operation));
   }
 
   /** The tag of a model's reads: its table's. */
@@ -132,20 +138,31 @@ export class QueryHandler {
     return modelTag(this.options.prefix, this.names.table(model));
   }
 
+  /** The metrics source of a model's operation (`{ kind: 'prisma', model, operation }`), built once. */
+  source(model: string, operation: string): CacheSource {
+    const id = `${model}.${operation}`;
+    let source = this.#sources.get(id);
+    if (source === undefined) {
+      source = { kind: 'prisma', model, operation };
+      this.#sources.set(id, source);
+    }
+    return source;
+  }
+
   /** Invalidates now and, inside a transaction, again after it settles. Never throws. */
-  async touched(tags: readonly string[], params: QueryParams): Promise<void> {
+  async touched(tags: readonly string[], params: QueryParams, source: CacheSource): Promise<void> {
     if (tags.length === 0) return;
     if (transactionKind(params) !== undefined) {
       const scope = currentScope();
       for (const tag of tags) scope?.tags.add(tag);
     }
-    await this.invalidate(tags);
+    await this.invalidate(tags, source);
   }
 
   /** `cache.invalidateTags`, never throwing (the write already happened). */
-  async invalidate(tags: readonly string[]): Promise<void> {
+  async invalidate(tags: readonly string[], source?: CacheSource): Promise<void> {
     try {
-      await this.cache.invalidateTags(tags);
+      await this.cache.invalidateTags(tags, source === undefined ? undefined : { source });
     } catch {
       // The service reports backend faults itself; a write must not fail because of the cache.
     }
@@ -161,6 +178,7 @@ export class QueryHandler {
     ttl: ResolvedOptions['ttl'],
     swr: ResolvedOptions['swr'],
     run: () => Promise<unknown>,
+    source: CacheSource,
   ): Promise<unknown> {
     const failures = new Set<unknown>();
     let ran = false;
@@ -178,6 +196,7 @@ export class QueryHandler {
     try {
       const value = await this.cache.getOrSet(key, loader, {
         tags,
+        source,
         ...(ttl !== undefined ? { ttl } : {}),
         ...(swr !== undefined ? { grace: swr } : {}),
       });

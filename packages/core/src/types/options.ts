@@ -6,6 +6,7 @@ import type { CompressionOptions } from '../serializers/compressing.js';
 import type { SerializerOption } from '../serializers/resolve.js';
 import type { Duration } from '../time/duration.js';
 import type { CacheBackend } from './backend.js';
+import type { CacheSource } from './events.js';
 import type { CacheLogger } from './logger.js';
 
 /** Stampede protection settings. */
@@ -110,6 +111,14 @@ export interface GetOrSetOptions extends SetOptions {
    * that writes to the caller's response.
    */
   readonly refresh?: 'background' | 'caller';
+  /** Who is calling, for metrics and the dashboard (carried by the `hit`, `miss`, `load` and `loaded` events). */
+  readonly source?: CacheSource;
+}
+
+/** Options of `invalidateTags`. */
+export interface InvalidateOptions {
+  /** Who invalidates, for metrics and the dashboard (carried by the `invalidate` event). */
+  readonly source?: CacheSource;
 }
 
 /** What a loader receives. */

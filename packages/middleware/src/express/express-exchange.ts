@@ -2,6 +2,7 @@ import type { NextFunction, Request, Response } from 'express';
 import type { Capture, CaptureHooks, Exchange, Reply } from '../http/exchange.js';
 import { hideConditionals } from '../http/hidden-headers.js';
 import { type RequestInfo, requestInfo } from '../http/request-info.js';
+import { UNROUTED } from '../http/route-source.js';
 import type { ResolvedSettings } from '../http/settings.js';
 import type { HeaderList } from '../http/stored-response.js';
 import { runtimeTagList } from '../http/tag-header.js';
@@ -17,6 +18,12 @@ export class ExpressExchange implements Exchange {
   readonly #next: NextFunction;
   readonly #settings: ResolvedSettings;
   #below: BelowTee | undefined;
+
+  /** `baseUrl` + the matched route's path (`'/products/:id'`), when a route matched. */
+  route(): string {
+    const path = (this.native.route as { path?: unknown } | undefined)?.path;
+    return typeof path === 'string' ? this.native.baseUrl + path : UNROUTED;
+  }
 
   constructor(req: Request, res: Response, next: NextFunction, settings: ResolvedSettings) {
     this.native = req;

@@ -1,9 +1,10 @@
-import { CacheUsageError, type GetOrSetOptions } from '@tagcache/core';
+import { type CacheSource, CacheUsageError, type GetOrSetOptions } from '@tagcache/core';
 import { finalKey, variantKey } from './cache-key.js';
 import { type Outcome, outcomeHeaders } from './cache-status.js';
 import { isNotModified, notModifiedHeaders } from './conditional.js';
 import type { Exchange } from './exchange.js';
 import { type Cached, type LoadPlan, type LoadState, loadResponse } from './load-response.js';
+import { routeSource } from './route-source.js';
 import type { ResolvedSettings } from './settings.js';
 import { bypassReason } from './storability.js';
 import { fromStoredEntry, type StoredResponse } from './stored-response.js';
@@ -133,7 +134,11 @@ async function lookup(key: string, plan: LoadPlan): Promise<Found> {
     value = await settings.cache.getOrSet<Cached>(
       key,
       (context) => loadResponse(context, plan, state),
-      lookupOptions(settings, plan.tags),
+      lookupOptions(
+        settings,
+        plan.tags,
+        routeSource(settings.memo, plan.exchange.request.method, plan.exchange.route()),
+      ),
     );
   } catch (error) {
     if (state.started) {
@@ -160,12 +165,17 @@ async function lookup(key: string, plan: LoadPlan): Promise<Found> {
     : { kind: 'pass', detail: 'collapsed-uncacheable' };
 }
 
-/** `getOrSet` options for these tags; built once while a route's tags stay the same array. */
-function lookupOptions(settings: ResolvedSettings, tags: readonly string[]): GetOrSetOptions {
+/** `getOrSet` options for these tags and source; built once while they stay the same objects. */
+function lookupOptions(
+  settings: ResolvedSettings,
+  tags: readonly string[],
+  source: CacheSource,
+): GetOrSetOptions {
   const memo = settings.memo;
-  if (memo.optionTags !== tags) {
-    memo.options = { ...settings.lookupOptions, tags };
+  if (memo.optionTags !== tags || memo.optionSource !== source) {
+    memo.options = { ...settings.lookupOptions, tags, source };
     memo.optionTags = tags;
+    memo.optionSource = source;
   }
   return memo.options;
 }

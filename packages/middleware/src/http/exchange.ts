@@ -62,6 +62,8 @@ export interface Exchange {
   readonly request: RequestInfo;
   /** The framework's request object, for key and tag functions. */
   readonly native: unknown;
+  /** The route template that matched before the middleware ran (never the URL), or `UNROUTED`. */
+  route(): string;
   /** Tags the handler added at run time so far. */
   runtimeTags(): readonly string[];
   /** Runs the rest of the chain without caching, these headers added to its response. */

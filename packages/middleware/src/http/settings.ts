@@ -1,6 +1,7 @@
 import {
   type CacheLogger,
   type CacheService,
+  type CacheSource,
   CacheUsageError,
   type GetOrSetOptions,
   silentLogger,
@@ -51,8 +52,12 @@ export interface ResolvedSettings {
 export interface HitMemo {
   tags: readonly string[] | undefined;
   fields: HeaderList;
-  /** The `getOrSet` options last built, and the tag list they hold. */
+  /** The `getOrSet` options last built, and the tag list and source they hold. */
   optionTags: readonly string[] | undefined;
+  optionSource: CacheSource | undefined;
+  /** The metrics source last used, and every one built, by method and route template. */
+  source: (CacheSource & { readonly kind: 'http' }) | undefined;
+  readonly sources: Map<string, Map<string, CacheSource & { readonly kind: 'http' }>>;
   options: GetOrSetOptions;
   /**
    * Entries this middleware's handlers just produced. A request handed one of them by
@@ -114,7 +119,16 @@ export function resolveSettings<Native>(options: CacheResponsesOptions<Native>):
       ...(graceMs > 0 ? { grace: graceMs / 1000 } : {}),
       refresh: 'caller',
     },
-    memo: { tags: undefined, fields: [], optionTags: undefined, options: {}, loaded: new WeakSet() },
+    memo: {
+      tags: undefined,
+      fields: [],
+      optionTags: undefined,
+      optionSource: undefined,
+      source: undefined,
+      sources: new Map(),
+      options: {},
+      loaded: new WeakSet(),
+    },
   };
 }
 

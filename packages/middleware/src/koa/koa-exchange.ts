@@ -2,6 +2,7 @@ import type { Context, Next } from 'koa';
 import type { Capture, CaptureHooks, Exchange, Reply } from '../http/exchange.js';
 import { hideConditionals } from '../http/hidden-headers.js';
 import { type RequestInfo, requestInfo } from '../http/request-info.js';
+import { UNROUTED } from '../http/route-source.js';
 import type { HeaderList, HeaderMap, ResponseHead } from '../http/stored-response.js';
 import { runtimeTagList } from '../http/tag-header.js';
 import { prepareBody } from './body.js';
@@ -18,6 +19,12 @@ export class KoaExchange implements Exchange {
   isReleased = false;
   readonly #next: Next;
   readonly #onRelease: () => void;
+
+  /** The template `@koa/router` matched (`ctx._matchedRoute`), when there is one. */
+  route(): string {
+    const matched = (this.native as { _matchedRoute?: unknown })._matchedRoute;
+    return typeof matched === 'string' ? matched : UNROUTED;
+  }
 
   constructor(ctx: Context, next: Next, onRelease: () => void) {
     this.native = ctx;
