@@ -130,7 +130,9 @@ export async function dashboardState(recorder: DashboardRecorder): Promise<Dashb
     others: pick('other'),
     invalidations: recorder.invalidations(),
     purges: recorder.purges(),
-    hotKeys: recorder.hotKeys.top(20),
+    // Backend keys are the service's prefix, '|', then the key as the code passes it (core
+    // keys/namespace.ts): shown as the code passes it, which the delete form takes too.
+    hotKeys: recorder.hotKeys.top(20).map((k) => ({ ...k, key: k.key.slice(k.key.indexOf('|') + 1) })),
   };
 }
 
