@@ -68,14 +68,16 @@ describe.each(backends)('prefixes that extend each other never collide (%s)', (n
     expect(await shop.get('page')).toBeUndefined();
   });
 
-  it.skipIf(name === 'memcached')("deletePattern('*') of 'shop:' leaves 'shop:admin:' alone", async () => {
+  it("deletePattern('*') of 'shop:' leaves 'shop:admin:' alone (memcached: removes nothing)", async () => {
     const shop = service(`${run}d:`);
     const admin = service(`${run}d:admin:`);
     await shop.set('a', 1);
     await admin.set('b', 2);
-    expect(await shop.deletePattern('*')).toBe(1);
+    // memcached cannot list keys: deletePattern is NOT_SUPPORTED there and removes nothing.
+    const removable = name === 'memcached' ? 0 : 1;
+    expect(await shop.deletePattern('*')).toBe(removable);
     expect(await admin.get('b')).toBe(2);
-    expect(await admin.deletePattern('*')).toBe(1);
+    expect(await admin.deletePattern('*')).toBe(removable);
   });
 });
 
