@@ -1,4 +1,4 @@
-import { type CacheLogger, CacheUsageError, type Duration, toMilliseconds } from '@tagcache/core';
+import { type CacheLogger, CacheUsageError } from '@tagcache/core';
 import type { TagHeaderFormat } from './options.js';
 
 /** Visible token characters of an HTTP field name (RFC 9110 §5.1). */
@@ -33,17 +33,6 @@ export function positiveOption(value: unknown, field: string, fallback: number, 
       field,
     );
   return value;
-}
-
-/**
- * A duration in milliseconds: `toMilliseconds`'s checks, and no sub-millisecond value (it would
- * round to 0: no expiry on Redis, or a lookup error on every request).
- */
-export function durationOption(value: Duration, field: string, allowZero: boolean): number {
-  const ms = toMilliseconds(value, field, allowZero);
-  if (ms === 0 && Number.parseFloat(String(value)) !== 0)
-    throw new CacheUsageError(`must be at least 1 ms, got ${show(value)}`, field);
-  return ms;
 }
 
 /** Statuses to store: an array of integers 100–599. */

@@ -5,13 +5,13 @@ import {
   CacheUsageError,
   type GetOrSetOptions,
   silentLogger,
+  toMilliseconds,
 } from '@tagcache/core';
 import { defaultKey } from './cache-key.js';
 import { compileTemplate, templateReadsHeader } from './key-template.js';
 import {
   booleanOption,
   cacheStatusOption,
-  durationOption,
   loggerOption,
   positiveOption,
   statusesOption,
@@ -90,10 +90,10 @@ export function resolveSettings<Native>(options: CacheResponsesOptions<Native>):
       allowAuthorization ? 'allowAuthorization' : 'allowCookies',
     );
   }
-  const ttlMs = durationOption(options.ttl ?? 60, 'ttl', false);
-  const swrMs = options.swr === undefined ? 0 : durationOption(options.swr, 'swr', true);
+  const ttlMs = toMilliseconds(options.ttl ?? 60, 'ttl');
+  const swrMs = options.swr === undefined ? 0 : toMilliseconds(options.swr, 'swr', true);
   const staleIfErrorMs =
-    options.staleIfError === undefined ? 0 : durationOption(options.staleIfError, 'staleIfError', true);
+    options.staleIfError === undefined ? 0 : toMilliseconds(options.staleIfError, 'staleIfError', true);
   const graceMs = Math.max(swrMs, staleIfErrorMs);
   return {
     cache: options.cache,
