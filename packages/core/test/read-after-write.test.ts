@@ -135,7 +135,7 @@ describe('a getOrSet made inside its own key’s loader (re-entrant)', () => {
     const load = (): Promise<string> =>
       cache.getOrSet(
         'k',
-        async (ctx) => {
+        async () => {
           await gate.promise;
           return cache.getOrSet(
             'k',
