@@ -15,9 +15,11 @@ import type { CacheLogger } from './types/logger.js';
 /** The outcome of reading one entry. */
 export type ReadOutcome =
   | { readonly state: 'fresh' | 'stale'; readonly value: unknown; readonly entry: CacheEntry }
-  | { readonly state: 'miss' };
+  | { readonly state: 'miss'; readonly failed?: true };
 
 const MISS: ReadOutcome = { state: 'miss' };
+/** A miss because the cache could not be read (already reported). */
+const FAILED: ReadOutcome = { state: 'miss', failed: true };
 
 /** One backend call in this many is timed for the `call` event (the first one included). */
 export const CALL_SAMPLE = 16;
@@ -216,6 +218,14 @@ export class CacheCore {
     return { state: fresh ? 'fresh' : 'stale', value, entry };
   }
 
+  /**
+   * Whether readers share one deserialized object per entry (`sharedValues` on an in-process
+   * backend); otherwise every reader, and every caller sharing a load, gets its own copy.
+   */
+  get sharesValues(): boolean {
+    return this.#sharedValues !== undefined;
+  }
+
   /** Serializes and stores a value with its tag stamps. `false` (reported) on any failure. */
   async store(
     fullKey: string,
@@ -316,6 +326,6 @@ export class CacheCore {
 
   #failedRead(error: CacheError, operation: CacheOperation, key: string): ReadOutcome {
     this.fail(error, operation, key);
-    return MISS;
+    return FAILED;
   }
 }

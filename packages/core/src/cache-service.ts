@@ -1,7 +1,7 @@
 import { CacheCore } from './cache-core.js';
 import { resolveSettings } from './config/service-settings.js';
-import { CacheUsageError } from './errors.js';
-import { getOrSet } from './get-or-set.js';
+import { CacheUsageError, type LoaderError } from './errors.js';
+import { getOrSet, getOrSetReport } from './get-or-set.js';
 import { escapePattern } from './keys/glob.js';
 import { TypedEmitter } from './observability/emitter.js';
 import { type CacheStats, emptyStats } from './observability/stats.js';
@@ -21,6 +21,7 @@ import type {
   SetOptions,
   WrapOptions,
 } from './types/options.js';
+import type { GetOrSetReport } from './types/outcome.js';
 import { wrapFunction } from './wrap/wrap.js';
 
 /**
@@ -144,6 +145,17 @@ export class CacheService {
    */
   getOrSet<T>(key: string, loader: Loader<T>, options?: GetOrSetOptions): Promise<T> {
     return getOrSet(this.#core, key, loader, options);
+  }
+
+  /**
+   * {@link getOrSet}, reporting how the value was obtained (`hit`, `stale`, `loaded`, `shared`,
+   * `degraded`, `fallback`) and whether it was stored (else why not), for adapters that answer
+   * differently in each case. A loader's error rejects as a {@link LoaderError} whose `cause`
+   * is what the loader threw and whose `shared` says whether it was another caller's loader;
+   * cache faults never reject.
+   */
+  getOrSetReport<T>(key: string, loader: Loader<T>, options?: GetOrSetOptions): Promise<GetOrSetReport<T>> {
+    return getOrSetReport(this.#core, key, loader, options);
   }
 
   /**

@@ -77,3 +77,20 @@ export class CacheUsageError extends TypeError {
     this.field = field;
   }
 }
+
+/**
+ * A loader's error, as `getOrSetReport` rejects with it: what the loader threw is its `cause`.
+ * `shared` tells whose loader it was: `false` for this caller's own, `true` for the load of
+ * another caller that this one joined. Cache faults never take this form (they never reject).
+ */
+export class LoaderError extends Error {
+  override readonly name = 'LoaderError';
+  /** Whether the loader that failed was another caller's (this call had joined its load). */
+  readonly shared: boolean;
+
+  constructor(cause: unknown, shared: boolean) {
+    const message = cause instanceof Error ? cause.message : String(cause);
+    super(`${shared ? 'the shared load' : 'the loader'} failed: ${message}`, { cause });
+    this.shared = shared;
+  }
+}

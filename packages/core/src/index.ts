@@ -51,6 +51,7 @@ export {
   type CacheErrorCode,
   type CacheErrorDetails,
   CacheUsageError,
+  LoaderError,
 } from './errors.js';
 export { escapePattern, GlobMatcher, globToRedisPattern, matchesGlob } from './keys/glob.js';
 export { argumentsHash, hashString, stableHash, stableStringify } from './keys/stable-hash.js';
@@ -130,5 +131,6 @@ export type {
   SetOptions,
   WrapOptions,
 } from './types/options.js';
+export type { GetOrSetOutcome, GetOrSetReport, NotStored, NotStoredReason } from './types/outcome.js';
 
 export { Cached, type CachedOptions } from './wrap/cached.js';

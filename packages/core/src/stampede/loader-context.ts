@@ -1,4 +1,5 @@
 import type { TagStamp } from '../entry/entry-codec.js';
+import { CacheUsageError } from '../errors.js';
 import type { Duration } from '../time/duration.js';
 import { toMilliseconds } from '../time/duration.js';
 import type { LoaderContext } from '../types/options.js';
@@ -13,6 +14,12 @@ export class LoadContext<T> implements LoaderContext<T> {
   /** The shortest TTL asked for by re-entrant loads of the same key (see `reentry.ts`). */
   capMs: number | undefined;
   skipped = false;
+  /** What the loader passed to `skipStore`. */
+  skipDetail: string | undefined;
+  /** The loader called `serveStale()`: the load failed, its stale value answers. */
+  failed = false;
+  /** Whether a throwing loader is answered with the stale value (see `noFallback`). */
+  fallback = true;
 
   constructor(
     readonly key: string,
@@ -28,8 +35,20 @@ export class LoadContext<T> implements LoaderContext<T> {
     this.ttlMs = toMilliseconds(ttl, 'setTtl');
   }
 
-  skipStore(): void {
+  skipStore(detail?: string): void {
     this.skipped = true;
+    this.skipDetail ??= detail;
+  }
+
+  serveStale(): T {
+    if (this.stale === undefined)
+      throw new CacheUsageError('there is no stale value to serve (check context.stale)', 'serveStale');
+    this.failed = true;
+    return this.stale;
+  }
+
+  noFallback(): void {
+    this.fallback = false;
   }
 
   /** Keeps the stored value no longer than `ttlMs` (a nested load of the same key asked so). */
@@ -65,7 +84,18 @@ export class NestedContext<T> implements LoaderContext<T> {
     this.outer.capTtl(toMilliseconds(ttl, 'setTtl'));
   }
 
-  skipStore(): void {
-    this.outer.skipStore();
+  skipStore(detail?: string): void {
+    this.outer.skipStore(detail);
+  }
+
+  serveStale(): T {
+    throw new CacheUsageError(
+      'a call made from inside the loader of its own key has no stale value to serve',
+      'serveStale',
+    );
+  }
+
+  noFallback(): void {
+    this.outer.noFallback();
   }
 }

@@ -1,4 +1,5 @@
 import type { TagStamp } from '../entry/entry-codec.js';
+import type { NotStored } from '../types/outcome.js';
 
 /**
  * What a flight produced: its value and the tag versions that value is known to be current
@@ -9,6 +10,15 @@ import type { TagStamp } from '../entry/entry-codec.js';
 export interface Loaded<T> {
   readonly value: T;
   readonly basis: readonly TagStamp[] | undefined;
+  /** How the flight's own caller got it: its loader ran, it failed (stale served), or an entry was read. */
+  readonly outcome: 'loaded' | 'fallback' | 'hit';
+  /** Whether the value is in the cache (stored by this load, or read from there), else why not. */
+  readonly stored: true | NotStored;
+  /**
+   * The value serialized once, by its first joiner, for every joiner to deserialize its own
+   * copy from; `null` when the value cannot be serialized (see `joiner-copy.ts`).
+   */
+  payload: Uint8Array | null | undefined;
 }
 
 /** Marks a flight whose value a joiner may not take: it must load for itself. */
@@ -29,7 +39,7 @@ interface Flight {
   readonly ticket: FlightTicket;
   /** The flight this one replaced in the map while it still ran (see `start`). */
   displaced: Flight | undefined;
-  /** The joiners' shared view of `promise`: its value once its basis is checked, or NOT_SHARED. */
+  /** The joiners' shared view of `promise`: what it loaded once its basis is checked, or NOT_SHARED. */
   joined: Promise<unknown> | undefined;
 }
 
@@ -76,15 +86,16 @@ export class SingleFlight {
    * Joins the running flight for `key` (younger than `lockTtlMs`), if any: its value, or
    * {@link NOT_SHARED} when that value may be older than a write that completed meanwhile.
    */
-  join<T>(key: string, lockTtlMs: number): Promise<T | typeof NOT_SHARED> | undefined {
+  join<T>(key: string, lockTtlMs: number): Promise<Loaded<T> | typeof NOT_SHARED> | undefined {
     const flight = this.#current(key, lockTtlMs);
     if (flight === undefined) return undefined;
-    flight.joined ??= flight.promise.then(async ({ value, basis }) => {
+    flight.joined ??= flight.promise.then(async (loaded) => {
+      const basis = loaded.basis;
       if (basis === undefined) return NOT_SHARED;
-      if (basis.length === 0 || (await this.#isCurrent(basis))) return value;
+      if (basis.length === 0 || (await this.#isCurrent(basis))) return loaded;
       return NOT_SHARED;
     });
-    return flight.joined as Promise<T | typeof NOT_SHARED>;
+    return flight.joined as Promise<Loaded<T> | typeof NOT_SHARED>;
   }
 
   /**
@@ -92,7 +103,7 @@ export class SingleFlight {
    * running for `key` (one whose value a caller could not share) keeps running for those who
    * joined it, and is superseded along with the new one.
    */
-  start<T>(key: string, load: (ticket: FlightTicket) => Promise<Loaded<T>>): Promise<T> {
+  start<T>(key: string, load: (ticket: FlightTicket) => Promise<Loaded<T>>): Promise<Loaded<T>> {
     const ticket: FlightTicket = { superseded: false };
     const promise = load(ticket);
     const displaced = this.#flights.get(key);
@@ -105,7 +116,7 @@ export class SingleFlight {
       flight.displaced = undefined;
     };
     promise.then(leave, leave);
-    return promise.then(valueOfLoaded);
+    return promise;
   }
 
   /**
@@ -134,8 +145,6 @@ export class SingleFlight {
     return flight;
   }
 }
-
-const valueOfLoaded = <T>(loaded: Loaded<T>): T => loaded.value;
 
 /** Marks a wait that ran out of time. */
 export const WAIT_TIMED_OUT: unique symbol = Symbol('tagcache.waitTimedOut');

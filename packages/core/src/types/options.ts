@@ -133,8 +133,22 @@ export interface LoaderContext<T> {
   addTags(...tags: string[]): void;
   /** Overrides the TTL for this value. */
   setTtl(ttl: Duration): void;
-  /** Returns the value to the caller without storing it. */
-  skipStore(): void;
+  /**
+   * Returns the value to the caller (and to callers sharing this load) without storing it;
+   * `detail` (why) is reported by `getOrSetReport` as `{ reason: 'skipped', detail }`.
+   */
+  skipStore(detail?: string): void;
+  /**
+   * Ends this load as a failure without throwing: nothing is stored, and the caller gets the
+   * stale value (outcome `fallback`), which this returns for the loader to return. Only while
+   * `stale` is defined (a `CacheUsageError` otherwise).
+   */
+  serveStale(): T;
+  /**
+   * Lets an error this loader throws reach the caller even with a stale value at hand (by
+   * default a throwing loader is answered with the stale value). `serveStale()` still serves it.
+   */
+  noFallback(): void;
 }
 
 /** A loader for `getOrSet`. Its errors reach the caller and are never cached. */
