@@ -1,9 +1,15 @@
-import { type CacheSource, CacheUsageError, type GetOrSetOptions } from '@tagcache/core';
+import {
+  type CacheSource,
+  CacheUsageError,
+  type GetOrSetOptions,
+  type GetOrSetReport,
+  LoaderError,
+} from '@tagcache/core';
 import { finalKey, variantKey } from './cache-key.js';
 import { type Outcome, outcomeHeaders } from './cache-status.js';
 import { isNotModified, notModifiedHeaders } from './conditional.js';
 import type { Exchange } from './exchange.js';
-import { type Cached, type LoadPlan, type LoadState, loadResponse } from './load-response.js';
+import { type Cached, type LoadPlan, loadResponse, OTHER_VARIANT } from './load-response.js';
 import { routeSource } from './route-source.js';
 import type { ResolvedSettings } from './settings.js';
 import { bypassReason } from './storability.js';
@@ -125,15 +131,14 @@ async function serveHead(
   sendStored(settings, exchange, stored, false, false);
 }
 
-/** `getOrSet` on one key, the handler as loader; turns every outcome into a {@link Found}. */
+/** `getOrSetReport` on one key, the handler as loader; turns its outcome into a {@link Found}. */
 async function lookup(key: string, plan: LoadPlan): Promise<Found> {
   const { settings } = plan;
-  const state: LoadState = { started: false };
-  let value: Cached;
+  let got: GetOrSetReport<Cached>;
   try {
-    value = await settings.cache.getOrSet<Cached>(
+    got = await settings.cache.getOrSetReport<Cached>(
       key,
-      (context) => loadResponse(context, plan, state),
+      (context) => loadResponse(context, plan),
       lookupOptions(
         settings,
         plan.tags,
@@ -141,28 +146,27 @@ async function lookup(key: string, plan: LoadPlan): Promise<Found> {
       ),
     );
   } catch (error) {
-    if (state.started) {
-      if (typeof state.outcome === 'object') throw state.outcome.threw;
-      if (state.outcome === undefined)
-        settings.logger.error({ err: error, key }, 'tagcache: response capture failed');
-      return { kind: 'done' };
-    }
-    // A programmer error (invalid tag), or the leader's load failed: serve this one uncached.
+    // This request's handler threw before responding (Koa): its error is the request's.
+    if (error instanceof LoaderError && !error.shared) throw error.cause;
+    // A programmer error (invalid tag), or the shared load failed: serve this one uncached.
     settings.logger.error({ err: error, key }, 'tagcache: lookup failed; serving uncached');
     return { kind: 'pass', detail: 'error' };
   }
-  if (state.started) {
-    if (typeof state.outcome === 'object') throw state.outcome.threw;
-    const stale = state.outcome === 'fallback' ? fromStoredEntry(value) : undefined;
-    return stale === undefined
-      ? { kind: 'done' }
-      : { kind: 'stored', stored: stale, fallback: true, collapsed: false };
+  const { outcome, stored } = got;
+  const ownLoad = outcome === 'loaded' || outcome === 'degraded';
+  // This request's handler answered, unless its load only handed back another variant's entry.
+  if (ownLoad && (stored === true || stored.detail !== OTHER_VARIANT)) return { kind: 'done' };
+  const response = fromStoredEntry(got.value);
+  if (response === undefined) {
+    // A shared load whose response could not be stored (nor shared), or a fallback without one.
+    return outcome === 'fallback' ? { kind: 'done' } : { kind: 'pass', detail: 'collapsed-uncacheable' };
   }
-  // Another request's handler ran: share its response only if it was storable.
-  const stored = fromStoredEntry(value);
-  return stored !== undefined
-    ? { kind: 'stored', stored, fallback: false, collapsed: settings.memo.loaded.has(value as object) }
-    : { kind: 'pass', detail: 'collapsed-uncacheable' };
+  return {
+    kind: 'stored',
+    stored: response,
+    fallback: outcome === 'fallback',
+    collapsed: outcome === 'shared',
+  };
 }
 
 /** `getOrSet` options for these tags and source; built once while they stay the same objects. */

@@ -17,29 +17,13 @@ import {
 import { tagHeaderFields } from './tag-fields.js';
 import { parseVary, sameNames, varyMatches, varySignature } from './vary.js';
 
-/** What a load hands to `getOrSet`: a response to store, or a marker that it was not storable. */
-export type Cached = StoredEntry | typeof UNCACHEABLE;
+/** What a load hands to `getOrSetReport`: a response to store, or `undefined` when it was not storable. */
+export type Cached = StoredEntry | undefined;
 
-/** Returned (never stored: `skipStore`) when the leader's response may not be shared. */
-export const UNCACHEABLE = Object.freeze({ uncacheable: true as const });
+/** Why a load handed back the stale entry of another variant rather than running the handler. */
+export const OTHER_VARIANT = 'other-variant';
 
-/** Thrown by a load whose handler failed while a stale copy may be served (stale-if-error). */
-export class StaleFallback extends Error {
-  constructor() {
-    super('tagcache: handler failed, serving the stale copy');
-    this.name = 'StaleFallback';
-  }
-}
-
-/** What happened to the request whose handler the load ran. */
-export interface LoadState {
-  /** The handler was started for this request (its response is its own from then on). */
-  started: boolean;
-  /** `sent`: the handler's response went out; `fallback`: serve the stale copy; or the error to rethrow. */
-  outcome?: 'sent' | 'fallback' | { readonly threw: unknown };
-}
-
-/** One `getOrSet` lookup's parameters. */
+/** One `getOrSetReport` lookup's parameters. */
 export interface LoadPlan {
   readonly settings: ResolvedSettings;
   readonly exchange: Exchange;
@@ -50,74 +34,72 @@ export interface LoadPlan {
 }
 
 /**
- * The loader given to `getOrSet`: runs the handler on the current request, lets its response
- * through (or holds back a 5xx when a stale copy can replace it), and returns what may be
- * stored, or {@link UNCACHEABLE} after `skipStore()`.
+ * The loader given to `getOrSetReport`: runs the handler on the current request and lets its
+ * response through, returning what may be stored (or `undefined` after `skipStore`). A 5xx
+ * held back, or a handler error, while a stale copy can replace it ends as `serveStale()`; a
+ * handler error otherwise is thrown to the caller (never answered with a stale copy).
  */
-export async function loadResponse(
-  context: LoaderContext<Cached>,
-  plan: LoadPlan,
-  state: LoadState,
-): Promise<Cached> {
+export async function loadResponse(context: LoaderContext<Cached>, plan: LoadPlan): Promise<Cached> {
   const { settings, exchange } = plan;
   const stale = fromStoredEntry(context.stale);
   if (stale !== undefined && plan.expectedVary === undefined && !varyMatches(stale, exchange.request)) {
     // A stale primary entry of another variant: this request refreshes (or, when the handler
     // fails, falls back to) its own variant's entry instead, so the handler runs once.
-    context.skipStore();
-    return context.stale as Cached;
+    context.skipStore(OTHER_VARIANT);
+    return context.stale;
   }
   const canFallBack =
     stale !== undefined &&
     settings.staleIfErrorMs > 0 &&
     Date.now() < stale.freshUntil + settings.staleIfErrorMs;
   const fwd = stale === undefined ? plan.missReason : 'stale';
-  state.started = true;
   let headTags: readonly string[] = plan.tags;
-  const captured = await exchange.capture({
-    maxBodySize: settings.maxBodySize,
-    onHead: (head, body): HeadDecision => {
-      if (canFallBack && head.status >= 500) return { suppress: true };
-      const detail = headNotStored(head, settings);
-      const tags = [...plan.tags, ...exchange.runtimeTags()];
-      headTags = tags;
-      const etag = detail === undefined && body !== undefined && head.headers.etag === undefined;
-      const headers = [
-        ...(etag ? [['etag', computeEtag(body)] as const] : []),
-        ...outcomeHeaders(
-          settings,
-          detail === undefined ? { kind: 'miss', fwd } : { kind: 'miss', fwd, detail },
-        ),
-        ...tagHeaderFields(settings, tags),
-      ];
-      return { suppress: false, headers };
-    },
-  });
+  let captured: Capture;
+  try {
+    captured = await exchange.capture({
+      maxBodySize: settings.maxBodySize,
+      onHead: (head, body): HeadDecision => {
+        if (canFallBack && head.status >= 500) return { suppress: true };
+        const detail = headNotStored(head, settings);
+        const tags = [...plan.tags, ...exchange.runtimeTags()];
+        headTags = tags;
+        const etag = detail === undefined && body !== undefined && head.headers.etag === undefined;
+        const headers = [
+          ...(etag ? [['etag', computeEtag(body)] as const] : []),
+          ...outcomeHeaders(
+            settings,
+            detail === undefined ? { kind: 'miss', fwd } : { kind: 'miss', fwd, detail },
+          ),
+          ...tagHeaderFields(settings, tags),
+        ];
+        return { suppress: false, headers };
+      },
+    });
+  } catch (error) {
+    settings.logger.error({ err: error, key: context.key }, 'tagcache: response capture failed');
+    context.skipStore('capture-failed');
+    return undefined;
+  }
   if (captured.kind === 'suppressed' || (captured.kind === 'threw' && canFallBack)) {
     if (captured.kind === 'threw') exchange.reportError(captured.error);
-    state.outcome = 'fallback';
-    throw new StaleFallback();
+    return context.serveStale();
   }
   if (captured.kind === 'threw') {
-    state.outcome = { threw: captured.error };
-    context.skipStore();
-    return UNCACHEABLE;
+    context.noFallback();
+    throw captured.error;
   }
-  state.outcome = 'sent';
   const runtimeTags = exchange.runtimeTags();
   if (captured.kind === 'complete' && runtimeTags.length > 0)
     warnLateTags(settings, exchange, headTags, runtimeTags);
   const stored = toStored(captured, plan, runtimeTags);
   if (typeof stored === 'string') {
-    context.skipStore();
-    return UNCACHEABLE;
+    context.skipStore(stored);
+    return undefined;
   }
   if (runtimeTags.length > 0) context.addTags(...runtimeTags);
   if (stored.freshUntil - stored.storedAt !== settings.ttlMs)
     context.setTtl((stored.freshUntil - stored.storedAt) / 1000);
-  const entry = toStoredEntry(stored);
-  settings.memo.loaded.add(entry);
-  return entry;
+  return toStoredEntry(stored);
 }
 
 /**

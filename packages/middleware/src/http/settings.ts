@@ -59,11 +59,6 @@ export interface HitMemo {
   source: (CacheSource & { readonly kind: 'http' }) | undefined;
   readonly sources: Map<string, Map<string, CacheSource & { readonly kind: 'http' }>>;
   options: GetOrSetOptions;
-  /**
-   * Entries this middleware's handlers just produced. A request handed one of them by
-   * `getOrSet` waited on another request's load (`collapsed`), rather than reading the cache.
-   */
-  readonly loaded: WeakSet<object>;
 }
 
 /** Default `tagHeaderLimit`: keeps the whole head under nginx's 4 KiB proxy buffer and Node's 16 KiB. */
@@ -74,7 +69,7 @@ export function resolveSettings<Native>(options: CacheResponsesOptions<Native>):
   if (
     options === null ||
     typeof options !== 'object' ||
-    typeof (options.cache as Partial<CacheService> | undefined)?.getOrSet !== 'function'
+    typeof (options.cache as Partial<CacheService> | undefined)?.getOrSetReport !== 'function'
   ) {
     throw new CacheUsageError('cacheResponses needs { cache } (a CacheService)', 'cache');
   }
@@ -127,7 +122,6 @@ export function resolveSettings<Native>(options: CacheResponsesOptions<Native>):
       source: undefined,
       sources: new Map(),
       options: {},
-      loaded: new WeakSet(),
     },
   };
 }
