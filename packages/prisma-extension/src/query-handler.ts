@@ -1,4 +1,4 @@
-import { type CacheService, type CacheSource, CacheUsageError } from '@tagcache/core';
+import { type CacheService, type CacheSource, CacheUsageError, LoaderError } from '@tagcache/core';
 import { readDependencies } from './dependencies.js';
 import { WRITE_OPERATIONS, writeTouches } from './invalidation.js';
 import type { ModelNames } from './model-names.js';
@@ -6,7 +6,6 @@ import { type QueryCacheRequest, type ResolvedOptions, takeCacheArgs } from './o
 import { modelTag, queryKey } from './query-key.js';
 import { rawQueryWrites } from './raw-sql.js';
 import type { RelationGraph } from './relation-graph.js';
-import { copyResult } from './result-copy.js';
 import { currentScope, transactionKind } from './transactions.js';
 import {
   CACHED_OPERATIONS,
@@ -29,8 +28,6 @@ const CACHED = new Set<string>(CACHED_OPERATIONS);
 
 /** The extension's behaviour, for one client: cached reads, invalidating writes, raw queries. */
 export class QueryHandler {
-  /** Results loaded by this client's queries, to tell callers that shared one from readers of the cache. */
-  readonly #loaded = new WeakSet<object>();
   /** One source object per model and operation (metrics key on its identity; bounded by the schema). */
   readonly #sources = new Map<string, CacheSource>();
 
@@ -169,8 +166,10 @@ export class QueryHandler {
   }
 
   /**
-   * Read-through on the core's `getOrSet`. The query's own errors (not found, validation) reach
-   * the caller and are never cached; anything else going wrong in the cache runs the query.
+   * Read-through on the core's `getOrSetReport` (every caller, sharing a load or not, gets its
+   * own copy). The query's own errors (not found, validation) reach the caller and are never
+   * cached, as do Prisma errors of a load this caller shared; anything else going wrong runs
+   * the query.
    */
   async cached(
     key: string,
@@ -180,33 +179,17 @@ export class QueryHandler {
     run: () => Promise<unknown>,
     source: CacheSource,
   ): Promise<unknown> {
-    const failures = new Set<unknown>();
-    let ran = false;
-    const loader = async (): Promise<unknown> => {
-      ran = true;
-      try {
-        const result = await run();
-        if (typeof result === 'object' && result !== null) this.#loaded.add(result);
-        return result;
-      } catch (error) {
-        failures.add(error);
-        throw error;
-      }
-    };
     try {
-      const value = await this.cache.getOrSet(key, loader, {
+      const got = await this.cache.getOrSetReport(key, run, {
         tags,
         source,
         ...(ttl !== undefined ? { ttl } : {}),
         ...(swr !== undefined ? { grace: swr } : {}),
       });
-      // A caller that shared another's load gets its own copy, as a plain client would.
-      if (!ran && typeof value === 'object' && value !== null && this.#loaded.has(value)) {
-        return copyResult(value);
-      }
-      return value;
+      return got.value;
     } catch (error) {
-      if (failures.has(error) || isPrismaError(error) || error instanceof CacheUsageError) throw error;
+      if (error instanceof LoaderError && (!error.shared || isPrismaError(error.cause))) throw error.cause;
+      if (error instanceof CacheUsageError) throw error;
       return run();
     }
   }

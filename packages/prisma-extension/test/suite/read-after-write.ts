@@ -158,6 +158,30 @@ export function readAfterWriteTests(db: () => TestDatabase): void {
       expect(b!.avatar).toEqual(new Uint8Array([0, 1, 2, 253, 254, 255]));
     });
 
+    it('mutating what a leader, a joiner or a hit got never changes what another caller gets', async () => {
+      const c = cachedClient(db());
+      const { alice } = await seed(c.prisma);
+      const read = () => c.db.user.findUnique({ where: { id: alice.id }, include: { posts: true } });
+      const [leader, joiner] = await Promise.all([read(), read()]);
+      const q0 = c.queries();
+      leader!.name = 'leader';
+      leader!.posts.pop();
+      joiner!.name = 'joiner';
+      joiner!.posts.length = 0;
+      const hit = await read();
+      expect(c.queries()).toBe(q0); // a hit
+      expect(hit!.name).toBe('Alice');
+      expect(hit!.posts).toHaveLength(2);
+      hit!.name = 'hit';
+      hit!.posts.length = 0;
+      const again = await read();
+      expect(c.queries()).toBe(q0);
+      expect(again!.name).toBe('Alice');
+      expect(again!.posts).toHaveLength(2);
+      expect(again!.balance).toEqual(new Prisma.Decimal('1234.5678'));
+      expect([leader!.name, joiner!.name, joiner!.posts.length]).toEqual(['leader', 'joiner', 0]);
+    });
+
     it('model names in raw and invalidation calls: delegate and table names work, unknown ones are a CacheUsageError', async () => {
       const c = cachedClient(db());
       const { alice } = await seed(c.prisma);
