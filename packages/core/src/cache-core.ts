@@ -226,7 +226,10 @@ export class CacheCore {
     return this.#sharedValues !== undefined;
   }
 
-  /** Serializes and stores a value with its tag stamps. `false` (reported) on any failure. */
+  /**
+   * Serializes and stores a value with its tag stamps. `false` (reported) on any failure.
+   * `encoded`, when given, receives the serialized bytes (callers sharing a load copy from them).
+   */
   async store(
     fullKey: string,
     value: unknown,
@@ -234,11 +237,14 @@ export class CacheCore {
     ttlMs: number,
     graceMs: number,
     operation: CacheOperation,
+    encoded?: { payload: Uint8Array | null | undefined },
   ): Promise<boolean> {
     let payload: Uint8Array;
     try {
       payload = this.settings.serializer.serialize(value);
+      if (encoded !== undefined) encoded.payload = payload;
     } catch (error) {
+      if (encoded !== undefined) encoded.payload = null;
       const cause = error instanceof Error ? error.message : String(error);
       this.fail(
         new CacheError('SERIALIZATION', `cannot serialize the value for key '${fullKey}': ${cause}`, {

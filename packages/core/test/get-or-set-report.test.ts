@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { type GetOrSetReport, LoaderError, silentLogger } from '../src/index.js';
+import {
+  type GetOrSetReport,
+  JsonSerializer,
+  LoaderError,
+  type Serializer,
+  silentLogger,
+} from '../src/index.js';
 import { deferred, memoryCache, sleep } from './support/factories.js';
 
 /** Stores `value` already expired but within its grace period (`getOrSet` serves it stale). */
@@ -197,6 +203,33 @@ describe('every caller gets its own copy', () => {
     expect(leader).not.toBe(joiner);
     mutate(leader as Box);
     expect(joiner).toEqual({ list: [1] });
+  });
+
+  it('copies from the bytes the load stored: one serialization per load, one deserialization per joiner', async () => {
+    const json = new JsonSerializer();
+    const counts = { serialize: 0, deserialize: 0 };
+    const serializer: Serializer = {
+      name: json.name,
+      serialize: (value) => {
+        counts.serialize++;
+        return json.serialize(value);
+      },
+      deserialize: (bytes) => {
+        counts.deserialize++;
+        return json.deserialize(bytes);
+      },
+    };
+    const { cache } = memoryCache({ serializer });
+    const gate = deferred();
+    const loader = async () => {
+      await gate.promise;
+      return { list: [1] };
+    };
+    const all = Promise.all([1, 2, 3, 4].map(() => cache.getOrSet<Box>('k', loader)));
+    await sleep(5);
+    gate.resolve();
+    expect(new Set(await all).size).toBe(4);
+    expect(counts).toEqual({ serialize: 1, deserialize: 3 });
   });
 
   it('with sharedValues, joiners get the leader’s object, as readers get one object per entry', async () => {

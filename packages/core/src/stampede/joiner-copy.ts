@@ -3,9 +3,9 @@ import type { Loaded } from './single-flight.js';
 
 /**
  * A joiner's own copy of what a flight loaded, so that no caller's mutation reaches another
- * (the leader keeps the object its loader returned): the value is serialized once per flight,
- * by its first joiner, and deserialized once per joiner, which is exactly what a read of the
- * stored entry would return. Primitives need no copy; with `sharedValues` every caller gets
+ * (the leader keeps the object its loader returned): the bytes the flight stored (or, when it
+ * stored none, the value serialized once by its first joiner) are deserialized once per joiner,
+ * which is exactly what a read of the stored entry would return. Primitives need no copy; with `sharedValues` every caller gets
  * the one object, as every reader does. A value the serializer cannot encode (it was not stored
  * either) is handed to joiners as it is.
  */

@@ -178,8 +178,9 @@ export async function load<T>(
   }
   if (ticket?.superseded) return loadedAs(value, stamps, SUPERSEDED);
   const ttlMs = context.effectiveTtl(request.ttlMs);
-  const stored = await core.store(request.fullKey, value, stamps, ttlMs, request.graceMs, 'getOrSet');
-  return loadedAs(value, stamps, stored ? true : CACHE_ERROR);
+  const result = loadedAs(value, stamps, true);
+  const stored = await core.store(request.fullKey, value, stamps, ttlMs, request.graceMs, 'getOrSet', result);
+  return stored ? result : { ...result, stored: CACHE_ERROR };
 }
 
 function loadedAs<T>(

@@ -15,8 +15,8 @@ export interface Loaded<T> {
   /** Whether the value is in the cache (stored by this load, or read from there), else why not. */
   readonly stored: true | NotStored;
   /**
-   * The value serialized once, by its first joiner, for every joiner to deserialize its own
-   * copy from; `null` when the value cannot be serialized (see `joiner-copy.ts`).
+   * The value serialized (the bytes stored, else once by its first joiner), for every joiner to
+   * deserialize its own copy from; `null` when it cannot be serialized (see `joiner-copy.ts`).
    */
   payload: Uint8Array | null | undefined;
 }
