@@ -28,6 +28,42 @@ export function servingRules(framework: string, { setup, cached, counter }: Suit
     expect(calls['/slow']).toBe(1);
   });
 
+  it('marks requests served a concurrent load as collapsed; those of an unstorable response run their own handler', async () => {
+    const gate = deferred();
+    const next = counter();
+    const { http, calls, cache } = await setup([
+      {
+        path: '/shared',
+        cache: cached(),
+        handle: async () => {
+          await gate.promise;
+          return { body: { n: next() } };
+        },
+      },
+      {
+        path: '/private',
+        cache: cached(),
+        handle: async () => {
+          await gate.promise;
+          return { headers: { 'cache-control': 'private' }, body: { n: next() } };
+        },
+      },
+    ]);
+    const get = (path: string) => Array.from({ length: 4 }, () => http.get(path).then((res) => res));
+    const shared = get('/shared');
+    const unstorable = get('/private');
+    await vi.waitFor(() => expect(cache.stats().lockWaits).toBeGreaterThanOrEqual(6), { timeout: 5000 });
+    gate.resolve();
+    const status = (res: request.Response): string => String(res.headers['cache-status'] ?? '');
+    const served = await Promise.all(shared);
+    expect(served.filter((res) => status(res).endsWith('; collapsed'))).toHaveLength(3);
+    expect(served.map((res) => res.body)).toEqual(served.map(() => served[0]?.body));
+    expect(calls['/shared']).toBe(1);
+    const own = await Promise.all(unstorable);
+    expect(own.filter((res) => status(res).includes('collapsed-uncacheable'))).toHaveLength(3);
+    expect(calls['/private']).toBe(4);
+  });
+
   it('caches a streamed body', async () => {
     const { http, calls } = await setup([
       {
