@@ -146,9 +146,13 @@ async function lookup(key: string, plan: LoadPlan): Promise<Found> {
       ),
     );
   } catch (error) {
-    // This request's handler threw before responding (Koa): its error is the request's.
-    if (error instanceof LoaderError && !error.shared) throw error.cause;
-    // A programmer error (invalid tag), or the shared load failed: serve this one uncached.
+    if (error instanceof LoaderError) {
+      // This request's handler threw before responding (Koa): its error is the request's.
+      if (!error.shared) throw error.cause;
+      // Another request's handler threw (its error is that request's): this one runs its own.
+      return { kind: 'pass', detail: 'collapsed-uncacheable' };
+    }
+    // A programmer error (invalid tag): serve this one uncached.
     settings.logger.error({ err: error, key }, 'tagcache: lookup failed; serving uncached');
     return { kind: 'pass', detail: 'error' };
   }
