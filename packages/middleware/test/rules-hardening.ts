@@ -35,6 +35,22 @@ export function hardeningRules(_framework: string, { setup, cached }: SuiteConte
     expect(calls['/form']).toBe(2);
   });
 
+  it('a run-time tag that cannot be a tag (a lone surrogate) is left out: the handler runs once and its response is stored', async () => {
+    let calls = 0;
+    const { http } = await setup([
+      {
+        path: '/odd-tag',
+        cache: cached(),
+        handle: () => ({ body: { n: ++calls }, tags: ['fine', 'odd\uD800'] }),
+      },
+    ]);
+    const first = await http.get('/odd-tag');
+    expect([first.status, first.body]).toEqual([200, { n: 1 }]);
+    expect(calls).toBe(1);
+    const second = await http.get('/odd-tag');
+    expect([second.body, second.headers['x-cache'], calls]).toEqual([{ n: 1 }, 'HIT', 1]);
+  });
+
   it('never stores a body shorter than its declared Content-Length (an upstream that died mid-body)', async () => {
     const { http, calls } = await setup([
       {

@@ -96,7 +96,8 @@ export async function loadResponse(context: LoaderContext<Cached>, plan: LoadPla
     context.skipStore(stored);
     return undefined;
   }
-  if (runtimeTags.length > 0) context.addTags(...runtimeTags);
+  // A tag that is no tag (a lone surrogate) would make the core refuse the load after the fact.
+  if (runtimeTags.length > 0) context.addTags(...runtimeTags.filter(wellFormed));
   if (stored.freshUntil - stored.storedAt !== settings.ttlMs)
     context.setTtl((stored.freshUntil - stored.storedAt) / 1000);
   return toStoredEntry(stored);
@@ -160,6 +161,10 @@ function toStored(
     varySig: varySignature(vary, exchange.request),
   };
 }
+
+/** Whether a string has no lone surrogate (`String.prototype.isWellFormed`, Node ≥ 20). */
+const wellFormed = (value: string): boolean =>
+  (value as unknown as { isWellFormed(): boolean }).isWellFormed();
 
 function storedTtlMs(head: ResponseHead, settings: ResolvedSettings): number {
   if (!settings.ttlFromResponse) return settings.ttlMs;
