@@ -58,13 +58,17 @@ export async function getOrSet<T>(
     source: options.source,
   };
   const epoch = core.flights.epoch;
-  const read = await core.read(fullKey, 'getOrSet', request.graceMs > 0, request.tags);
+  const acceptStale = request.graceMs > 0;
+  // In-process hits (memory backend, L1) are answered without an await: one promise per call.
+  const read =
+    core.readNow(fullKey, 'getOrSet', acceptStale) ??
+    (await core.readBackend(fullKey, 'getOrSet', acceptStale, request.tags));
   if (read.state === 'fresh') {
-    core.hit(fullKey, false, request.source);
+    core.hit(fullKey, false, request.source, read.from);
     return read.value as T;
   }
   if (read.state === 'stale') {
-    core.hit(fullKey, true, request.source);
+    core.hit(fullKey, true, request.source, read.from);
     if (request.inCaller) return refreshInCaller(core, request, read.value as T, epoch);
     return refreshInBackground(core, request, read.value as T);
   }
