@@ -109,6 +109,25 @@ describe.each(tiers)('in-process hits: %s', (_name, make) => {
   });
 });
 
+describe('memory backend hit path', () => {
+  it('an entry whose tag version record vanished after its hits is a miss; a new version too', async () => {
+    const memory = new MemoryBackend();
+    const cache = new CacheService({ backend: memory });
+    await cache.set('k', 1, { tags: ['a', 'b'] });
+    await cache.set('j', 2, { tags: ['a', 'b'] });
+    await cache.set('never-read', 0, { tags: ['c'] });
+    await memory.delete('__tc:t:|c');
+    expect(await cache.get('never-read')).toBeUndefined();
+    expect([await cache.get('k'), await cache.get('k'), await cache.get('j')]).toEqual([1, 1, 2]);
+    await memory.delete('__tc:t:|b'); // evicted
+    expect(await cache.get('k')).toBeUndefined();
+    await cache.set('k', 3, { tags: ['a', 'b'] });
+    expect([await cache.get('k'), await cache.get('k')]).toEqual([3, 3]);
+    await cache.invalidateTags(['a']);
+    expect([await cache.get('k'), await cache.get('j')]).toEqual([undefined, undefined]);
+  });
+});
+
 describe('plainCopy', () => {
   it('copies what the JSON serializer produces, sharing nothing (property)', () => {
     const json = new JsonSerializer();

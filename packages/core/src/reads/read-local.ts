@@ -36,12 +36,19 @@ export function readInProcess(
   const stamps = entry.tags;
   if (stamps.length > 0) {
     let keys = slot.tagKeys;
-    if (keys === undefined) {
+    let seen = slot.tagRecords;
+    if (keys === undefined || seen === undefined) {
       keys = stamps.map((stamp) => core.tags.key(stamp.name));
+      seen = new Array(stamps.length);
       slot.tagKeys = keys;
+      slot.tagRecords = seen;
     }
     for (let i = 0; i < stamps.length; i++) {
-      if (!sameVersion(local.peek(keys[i]!)?.bytes, stamps[i]!.version)) return MISS;
+      const record = local.peek(keys[i]!);
+      if (record === undefined) return MISS; // a missing version is never the one stamped
+      if (record === seen[i]) continue; // the very record found current before: same bytes
+      if (!sameVersion(record.bytes, stamps[i]!.version)) return MISS;
+      seen[i] = record;
     }
   }
   const serializer = core.settings.serializer;

@@ -17,6 +17,12 @@ export interface Slot {
   value?: { readonly value: unknown } | undefined;
   /** The version keys of the entry's tags, once a reader needed them. */
   tagKeys?: readonly string[] | undefined;
+  /**
+   * The version records found equal to the entry's stamps at its last hit, by tag. A record is
+   * never modified, only replaced: the same record object is the same version, and its bytes
+   * need no comparing again.
+   */
+  tagRecords?: Slot[] | undefined;
 }
 
 /** Bounds of a {@link SlotStore}. */
