@@ -1,23 +1,38 @@
-import { type CacheEntry, decodeEntry, encodeEntry, type TagStamp } from './entry/entry-codec.js';
+import { type CacheEntry, encodeEntry, type TagStamp } from './entry/entry-codec.js';
 import { CacheError, CacheUsageError } from './errors.js';
 import { namespaceOf } from './keys/namespace.js';
 import type { TypedEmitter } from './observability/emitter.js';
 import { FailureWarning } from './observability/failure-warning.js';
 import type { CacheStats } from './observability/stats.js';
+import { readInProcess, readL1 } from './reads/read-local.js';
+import { readShared } from './reads/read-shared.js';
 import type { Serializer } from './serializers/serializer.js';
 import { SingleFlight } from './stampede/single-flight.js';
-import { sameNames, TagHints } from './tags/tag-hints.js';
+import { TagHints } from './tags/tag-hints.js';
 import { TagVersions } from './tags/tag-versions.js';
-import type { CacheBackend, LockProvider } from './types/backend.js';
+import type { InvalidationBus } from './tiers/bus-contract.js';
+import type { L1Settings } from './tiers/l1-settings.js';
+import { L1Tier } from './tiers/l1-tier.js';
+import type { CacheBackend, InProcessReads, LockProvider } from './types/backend.js';
 import type { BackendCall, CacheEvents, CacheOperation, CacheSource } from './types/events.js';
 import type { CacheLogger } from './types/logger.js';
+import { ValueCopies } from './values/value-copies.js';
+
+/** Which tier answered a hit: the L1 in front of the backend, or the backend itself. */
+export type ReadTier = 'l1' | 'backend';
 
 /** The outcome of reading one entry. */
 export type ReadOutcome =
-  | { readonly state: 'fresh' | 'stale'; readonly value: unknown; readonly entry: CacheEntry }
+  | {
+      readonly state: 'fresh' | 'stale';
+      readonly value: unknown;
+      readonly entry: CacheEntry;
+      readonly from: ReadTier;
+    }
   | { readonly state: 'miss'; readonly failed?: true };
 
-const MISS: ReadOutcome = { state: 'miss' };
+/** The outcome of every miss. */
+export const MISS: ReadOutcome = { state: 'miss' };
 /** A miss because the cache could not be read (already reported). */
 const FAILED: ReadOutcome = { state: 'miss', failed: true };
 
@@ -44,6 +59,10 @@ export interface CoreSettings {
   readonly sharedValues: boolean;
   readonly protection: { readonly enabled: boolean; readonly lockTtlMs: number; readonly maxWaitMs: number };
   readonly locks: LockProvider | undefined;
+  /** The in-process tier in front of the backend (with `bus`), when configured. */
+  readonly l1?: L1Settings | undefined;
+  /** The bus that keeps the L1 tiers of a fleet coherent. */
+  readonly bus?: InvalidationBus | undefined;
   readonly logger: CacheLogger;
   /** Whether backend failures are announced as process warnings (no logger was configured). */
   readonly failureWarnings: boolean;
@@ -68,14 +87,20 @@ export class CacheCore {
     return false;
   });
   /**
-   * Decoded headers by stored bytes. An in-process backend hands back the very bytes it holds,
-   * so a hit skips header parsing; network backends return new buffers, so it is left off.
+   * Decoded headers by stored bytes, for in-process backends without synchronous reads (their
+   * `get` hands back the very bytes they hold); network backends return new buffers.
    */
-  readonly #decoded: WeakMap<Uint8Array, CacheEntry> | undefined;
-  /** With `sharedValues`, one deserialized value per stored entry, handed to every reader. */
-  readonly #sharedValues: WeakMap<CacheEntry, { value: unknown }> | undefined;
+  readonly decoded: WeakMap<Uint8Array, CacheEntry> | undefined;
+  /** Without synchronous reads, with `sharedValues`: one deserialized value per stored entry. */
+  readonly sharedValues: WeakMap<CacheEntry, { value: unknown }> | undefined;
   /** Tag names last seen per key, for backends that read tag versions with the entry. */
-  readonly #hints: TagHints | undefined;
+  readonly hints: TagHints | undefined;
+  /** The in-process tier in front of a shared backend, when configured. */
+  readonly l1: L1Tier | undefined;
+  /** Synchronous reads of an in-process backend (when there is no L1). */
+  readonly local: InProcessReads | undefined;
+  /** How a reader gets its own copy of a value kept decoded in-process. */
+  readonly copies: ValueCopies;
   readonly #warning: FailureWarning | undefined;
   /** Backend calls since the last one timed (see {@link startCall}). */
   #callTick = CALL_SAMPLE - 1;
@@ -89,10 +114,16 @@ export class CacheCore {
     this.backend = settings.backend;
     this.namespace = namespaceOf(settings.prefix);
     this.tags = new TagVersions(settings.backend, this.namespace, settings.tagTtlMs);
-    const inProcess = !settings.backend.capabilities.shared;
-    this.#decoded = inProcess ? new WeakMap() : undefined;
-    this.#sharedValues = inProcess && settings.sharedValues ? new WeakMap() : undefined;
-    this.#hints = settings.backend.getTagged ? new TagHints() : undefined;
+    this.l1 =
+      settings.l1 !== undefined && settings.bus !== undefined
+        ? new L1Tier(settings.l1, settings.bus, this.tags.keyPrefix)
+        : undefined;
+    this.local = this.l1 === undefined ? settings.backend.inProcess : undefined;
+    const inProcess = !settings.backend.capabilities.shared && this.local === undefined;
+    this.decoded = inProcess ? new WeakMap() : undefined;
+    this.sharedValues = inProcess && settings.sharedValues ? new WeakMap() : undefined;
+    this.hints = settings.backend.getTagged ? new TagHints() : undefined;
+    this.copies = new ValueCopies(settings.serializer, settings.sharedValues);
     this.#warning = settings.failureWarnings ? new FailureWarning(settings.name) : undefined;
   }
 
@@ -137,85 +168,40 @@ export class CacheCore {
    * Reads an entry: a miss when absent, expired, invalidated by a tag, written by another
    * serializer or unreadable. `stale` entries are returned only when `acceptStale`. `tags` (the
    * caller's tags, if it has some) is a hint for backends that read tag versions with the entry,
-   * used when this process has not seen the key's entry yet.
+   * used when this process has not seen the key's entry yet. In-process answers (the memory
+   * backend, the L1 tier) come back in one resolved promise.
    */
-  async read(
+  read(
     fullKey: string,
     operation: CacheOperation,
     acceptStale: boolean,
     tags?: readonly string[],
   ): Promise<ReadOutcome> {
-    const backend = this.backend;
-    const hints = this.#hints;
-    let bytes: Uint8Array;
-    let tagVersions: readonly (Uint8Array | undefined)[] | undefined;
-    let tagNames: readonly string[] | undefined;
-    const started = this.startCall();
-    if (backend.getTagged) {
-      const read = await backend.getTagged(fullKey, this.tags.keyPrefix, hints?.get(fullKey) ?? tags);
-      if (started >= 0) this.endCall('get', started, read.ok);
-      if (!read.ok) return this.#failedRead(read.error, operation, fullKey);
-      if (read.value === undefined) return MISS;
-      bytes = read.value.entry;
-      tagVersions = read.value.tagVersions;
-      tagNames = read.value.tagNames;
-    } else {
-      const read = await backend.get(fullKey);
-      if (started >= 0) this.endCall('get', started, read.ok);
-      if (!read.ok) return this.#failedRead(read.error, operation, fullKey);
-      if (read.value === undefined) return MISS;
-      bytes = read.value;
-    }
+    const now = this.readNow(fullKey, operation, acceptStale);
+    if (now !== undefined) return Promise.resolve(now);
+    return readShared(this, fullKey, operation, acceptStale, tags);
+  }
 
-    let entry = this.#decoded?.get(bytes);
-    if (entry === undefined) {
-      try {
-        entry = decodeEntry(bytes);
-      } catch (error) {
-        return this.#failedRead(
-          CacheError.from(error, 'SERIALIZATION', { key: fullKey, backend: backend.name }),
-          operation,
-          fullKey,
-        );
-      }
-      this.#decoded?.set(bytes, entry);
-    }
-    hints?.remember(fullKey, entry.tags);
-    const now = Date.now();
-    const fresh = now < entry.freshUntil;
-    if (!fresh && (!acceptStale || now >= entry.staleUntil)) return MISS;
+  /** The asynchronous part of {@link read}: asks the backend (the L2 behind an L1). */
+  readBackend(
+    fullKey: string,
+    operation: CacheOperation,
+    acceptStale: boolean,
+    tags?: readonly string[],
+  ): Promise<ReadOutcome> {
+    return readShared(this, fullKey, operation, acceptStale, tags);
+  }
 
-    if (entry.tags.length > 0) {
-      if (tagNames !== undefined && sameNames(entry.tags, tagNames)) {
-        // The hint was right (the usual case): compare here, no second read, no promise.
-        if (!TagVersions.matches(entry.tags, tagVersions!)) return MISS;
-      } else if (tagVersions === undefined || tagNames !== undefined) {
-        const verified =
-          tagVersions === undefined
-            ? await this.tags.verify(entry.tags)
-            : await this.tags.verifyRead(entry.tags, tagNames!, tagVersions);
-        if (!verified.ok) return this.#failedRead(verified.error, operation, fullKey);
-        if (!verified.value) return MISS;
-      } else if (!TagVersions.matches(entry.tags, tagVersions)) {
-        return MISS;
-      }
-    }
-
-    const serializer = this.settings.serializer;
-    if (entry.serializer !== serializer.name) {
-      const message = `entry was written by serializer '${entry.serializer}', this cache reads '${serializer.name}'`;
-      return this.#failedRead(new CacheError('SERIALIZATION', message, { key: fullKey }), operation, fullKey);
-    }
-    const shared = this.#sharedValues?.get(entry);
-    if (shared !== undefined) return { state: fresh ? 'fresh' : 'stale', value: shared.value, entry };
-    let value: unknown;
-    try {
-      value = serializer.deserialize(entry.payload);
-    } catch (error) {
-      return this.#failedRead(CacheError.from(error, 'SERIALIZATION', { key: fullKey }), operation, fullKey);
-    }
-    this.#sharedValues?.set(entry, { value });
-    return { state: fresh ? 'fresh' : 'stale', value, entry };
+  /**
+   * The synchronous part of {@link read}: the answer of the in-process tier (the memory backend
+   * or the L1), or `undefined` when the shared backend must be asked.
+   */
+  readNow(fullKey: string, operation: CacheOperation, acceptStale: boolean): ReadOutcome | undefined {
+    return this.l1 !== undefined
+      ? readL1(this, this.l1, fullKey, operation, acceptStale)
+      : this.local !== undefined
+        ? readInProcess(this, this.local, fullKey, operation, acceptStale)
+        : undefined;
   }
 
   /**
@@ -223,7 +209,7 @@ export class CacheCore {
    * backend); otherwise every reader, and every caller sharing a load, gets its own copy.
    */
   get sharesValues(): boolean {
-    return this.#sharedValues !== undefined;
+    return this.settings.sharedValues;
   }
 
   /**
@@ -257,14 +243,16 @@ export class CacheCore {
       return false;
     }
     const now = Date.now();
-    const bytes = encodeEntry({
+    const entry: CacheEntry = {
       payload,
       serializer: this.settings.serializer.name,
       tags: stamps,
       createdAt: now,
       freshUntil: now + ttlMs,
       staleUntil: now + ttlMs + graceMs,
-    });
+    };
+    const bytes = encodeEntry(entry);
+    const epoch = this.l1?.epoch ?? 0;
     const started = this.startCall();
     const stored = await this.backend.set(fullKey, bytes, ttlMs + graceMs);
     if (started >= 0) this.endCall('set', started, stored.ok);
@@ -272,7 +260,10 @@ export class CacheCore {
       this.fail(stored.error, operation, fullKey);
       return false;
     }
-    this.#hints?.remember(fullKey, stamps);
+    this.l1?.wrote(fullKey, entry, epoch);
+    const slot = this.local?.peek(fullKey);
+    if (slot?.bytes === bytes) slot.entry = entry; // its first hit skips decoding the header
+    this.hints?.remember(fullKey, stamps);
     this.stats.sets++;
     if (this.events.listens('set'))
       this.events.emit('set', { key: fullKey, tags: stamps.map((s) => s.name) });
@@ -302,9 +293,11 @@ export class CacheCore {
   }
 
   /** Counts a hit and tells `hit` listeners (the payload is built only when somebody listens). */
-  hit(key: string, stale: boolean, source?: CacheSource): void {
+  hit(key: string, stale: boolean, source?: CacheSource, from: ReadTier = 'backend'): void {
     if (stale) this.stats.staleHits++;
     else this.stats.hits++;
+    if (from === 'l1') this.stats.l1Hits++;
+    else this.stats.l2Hits++;
     if (this.events.listens('hit')) this.events.emit('hit', { key, stale, source });
   }
 
@@ -330,7 +323,8 @@ export class CacheCore {
     this.events.emit('call', { call, durationMs: performance.now() - started, ok });
   }
 
-  #failedRead(error: CacheError, operation: CacheOperation, key: string): ReadOutcome {
+  /** Reports a failed read ({@link fail}) and answers it as a miss. */
+  failedRead(error: CacheError, operation: CacheOperation, key: string): ReadOutcome {
     this.fail(error, operation, key);
     return FAILED;
   }

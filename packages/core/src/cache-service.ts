@@ -65,19 +65,23 @@ export class CacheService {
   get<T = unknown>(key: string): Promise<T | undefined>;
   get<T>(key: string, defaultValue: T): Promise<T>;
   async get<T>(key: string, defaultValue?: T): Promise<T | undefined> {
-    const fullKey = this.#core.fullKey(key);
-    const read = await this.#core.read(fullKey, 'get', false);
+    const core = this.#core;
+    const fullKey = core.fullKey(key);
+    // In-process answers (memory backend, L1) come without an await: one promise per call.
+    const read = core.readNow(fullKey, 'get', false) ?? (await core.readBackend(fullKey, 'get', false));
     if (read.state === 'miss') {
-      this.#core.miss(fullKey);
+      core.miss(fullKey);
       return defaultValue;
     }
-    this.#core.hit(fullKey, false);
+    core.hit(fullKey, false, undefined, read.from);
     return read.value as T;
   }
 
   /** Whether `key` holds a fresh value (tags and expiry considered). */
   async has(key: string): Promise<boolean> {
-    const read = await this.#core.read(this.#core.fullKey(key), 'has', false);
+    const fullKey = this.#core.fullKey(key);
+    const read =
+      this.#core.readNow(fullKey, 'has', false) ?? (await this.#core.readBackend(fullKey, 'has', false));
     return read.state !== 'miss';
   }
 
@@ -108,6 +112,7 @@ export class CacheService {
     const deleted = await this.#core.backend.delete(fullKey);
     if (started >= 0) this.#core.endCall('delete', started, deleted.ok);
     this.#core.flights.supersede(fullKey); // a load that began before the delete must not be shared or stored
+    this.#core.l1?.deleted([fullKey]);
     if (!deleted.ok) {
       this.#core.fail(deleted.error, 'delete', fullKey);
       return false;
@@ -130,6 +135,7 @@ export class CacheService {
     const removed = await this.#core.backend.deletePattern(full);
     if (started >= 0) this.#core.endCall('deletePattern', started, removed.ok);
     this.#core.flights.supersedeAll();
+    this.#core.l1?.deletedPattern(full);
     if (!removed.ok) {
       this.#core.fail(removed.error, 'deletePattern', full);
       return 0;
@@ -172,7 +178,10 @@ export class CacheService {
     const checked = this.#core.checkTags(tags);
     if (checked.length === 0) return true;
     const started = this.#core.startCall();
-    const done = await this.#core.tags.invalidate(checked);
+    const versions = this.#core.tags.renew(checked);
+    const done = await this.#core.tags.write(versions);
+    // Also after a failure: some versions may have changed.
+    this.#core.l1?.invalidated(versions);
     this.#purges?.enqueue(checked);
     if (started >= 0) this.#core.endCall('invalidate', started, done.ok);
     if (!done.ok) {
@@ -252,6 +261,7 @@ export class CacheService {
     if (this.#closed) return;
     this.#closed = true;
     await this.#purges?.close();
+    await this.#core.l1?.close();
     const closed = await this.#core.backend.close();
     if (!closed.ok) this.#core.fail(closed.error, 'close');
   }

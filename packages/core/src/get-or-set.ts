@@ -61,14 +61,18 @@ async function obtain<T>(
     source: options.source,
   };
   const epoch = core.flights.epoch;
-  const read = await core.read(fullKey, 'getOrSet', request.graceMs > 0, request.tags);
+  const acceptStale = request.graceMs > 0;
+  // In-process hits (memory backend, L1) are answered without an await: one promise per call.
+  const read =
+    core.readNow(fullKey, 'getOrSet', acceptStale) ??
+    (await core.readBackend(fullKey, 'getOrSet', acceptStale, request.tags));
   if (read.state === 'fresh') {
-    core.hit(fullKey, false, request.source);
+    core.hit(fullKey, false, request.source, read.from);
     return report ? { value: read.value as T, outcome: 'hit', stored: true } : (read.value as T);
   }
   let pending: GetOrSetReport<T> | Promise<GetOrSetReport<T>>;
   if (read.state === 'stale') {
-    core.hit(fullKey, true, request.source);
+    core.hit(fullKey, true, request.source, read.from);
     const stale = read.value as T;
     pending = request.inCaller
       ? refreshInCaller(core, request, stale, epoch)

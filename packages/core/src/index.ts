@@ -101,13 +101,18 @@ export { V8Serializer } from './serializers/v8.js';
 export { type AddLockOptions, AddLockProvider } from './stampede/add-lock.js';
 export { SingleFlight } from './stampede/single-flight.js';
 export { TagVersions } from './tags/tag-versions.js';
+export type { BusMessage, BusState, InvalidationBus } from './tiers/bus-contract.js';
+export type { L1Options } from './tiers/l1-settings.js';
+export { type Slot, SlotStore, type SlotStoreSettings } from './tiers/slot-store.js';
 export { type Duration, type DurationUnit, MAX_DURATION_MS, toMilliseconds } from './time/duration.js';
 export type {
   BackendCapabilities,
   BackendHealth,
   CacheBackend,
+  InProcessReads,
   Lock,
   LockProvider,
+  StoredBytes,
   TaggedRead,
 } from './types/backend.js';
 export { INTERNAL_KEY_PREFIX } from './types/backend.js';

@@ -1,12 +1,13 @@
-import { LRUCache } from 'lru-cache';
 import { CacheError, CacheUsageError } from '../errors.js';
-import { GlobMatcher } from '../keys/glob.js';
 import { err, OK_VOID, ok, type Result } from '../result.js';
+import { SlotStore } from '../tiers/slot-store.js';
 import {
   type BackendCapabilities,
   type BackendHealth,
   type CacheBackend,
   INTERNAL_KEY_PREFIX,
+  type InProcessReads,
+  type StoredBytes,
 } from '../types/backend.js';
 
 /** Options of {@link MemoryBackend}. */
@@ -37,17 +38,23 @@ const decoder = new TextDecoder();
 const TAG_SHARE = 4;
 
 /**
- * In-process backend: an LRU (lru-cache) bounded by entry count and by bytes. Expiry is
+ * In-process backend: an LRU ({@link SlotStore}) bounded by entry count and by bytes. Expiry is
  * checked when a key is read or when room is needed; there is no timer per key. The service's
  * own records (tag versions, locks) live in a second, separately bounded LRU: entries compete
  * for room with entries only, and an entry with many tags cannot push out its own tags.
+ *
+ * Besides the byte interface every backend has, it lets the service read synchronously
+ * ({@link MemoryBackend.inProcess}): a hit is then answered without a promise per layer, from
+ * the entry's header and value decoded once and kept beside its bytes.
  */
 export class MemoryBackend implements CacheBackend {
   readonly name = 'memory';
   readonly capabilities: BackendCapabilities;
+  /** Synchronous reads for the service (see {@link InProcessReads}). */
+  readonly inProcess: InProcessReads;
   readonly #maxEntrySize: number;
-  readonly #lru: LRUCache<string, Uint8Array>;
-  readonly #records: LRUCache<string, Uint8Array>;
+  readonly #lru: SlotStore<StoredBytes>;
+  readonly #records: SlotStore<StoredBytes>;
 
   constructor(options: MemoryBackendOptions = {}) {
     const maxEntries = positiveInteger(options.maxEntries ?? 10_000, 'maxEntries');
@@ -56,21 +63,14 @@ export class MemoryBackend implements CacheBackend {
       positiveInteger(options.maxEntrySize ?? maxBytes, 'maxEntrySize'),
       maxBytes,
     );
-    this.#lru = new LRUCache<string, Uint8Array>({
-      max: maxEntries,
-      maxSize: maxBytes,
-      sizeCalculation: (value, key) => entrySize(key, value),
-    });
+    this.#lru = new SlotStore({ maxEntries, maxBytes });
     const maxRecords = positiveInteger(options.maxRecords ?? Math.max(maxEntries, 10_000), 'maxRecords');
     const maxRecordBytes = positiveInteger(
       options.maxRecordBytes ?? Math.max(1, Math.floor(maxBytes / 8)),
       'maxRecordBytes',
     );
-    this.#records = new LRUCache<string, Uint8Array>({
-      max: maxRecords,
-      maxSize: maxRecordBytes,
-      sizeCalculation: (value, key) => entrySize(key, value),
-    });
+    this.#records = new SlotStore({ maxEntries: maxRecords, maxBytes: maxRecordBytes });
+    this.inProcess = { peek: (key) => this.#store(key).get(key) };
     this.capabilities = {
       shared: false,
       deletePattern: true,
@@ -90,7 +90,7 @@ export class MemoryBackend implements CacheBackend {
 
   /** Bytes held by entries (values plus keys); records not counted. */
   get bytes(): number {
-    return this.#lru.calculatedSize;
+    return this.#lru.bytes;
   }
 
   /** Number of service records held (tag versions, locks). */
@@ -100,18 +100,18 @@ export class MemoryBackend implements CacheBackend {
 
   /** Bytes held by service records (keys plus values). */
   get recordBytes(): number {
-    return this.#records.calculatedSize;
+    return this.#records.bytes;
   }
 
   async get(key: string): Promise<Result<Uint8Array | undefined>> {
-    return ok(this.#store(key).get(key));
+    return ok(this.#store(key).get(key)?.bytes);
   }
 
   async getMany(keys: readonly string[]): Promise<Result<(Uint8Array | undefined)[]>> {
     const values: (Uint8Array | undefined)[] = new Array(keys.length);
     for (let i = 0; i < keys.length; i++) {
       const key = keys[i]!;
-      values[i] = this.#store(key).get(key);
+      values[i] = this.#store(key).get(key)?.bytes;
     }
     return ok(values);
   }
@@ -119,7 +119,7 @@ export class MemoryBackend implements CacheBackend {
   async set(key: string, value: Uint8Array, ttlMs?: number): Promise<Result<void>> {
     const tooLarge = this.#checkSize(key, value);
     if (tooLarge) return tooLarge;
-    this.#store(key).set(key, value, { ttl: ttl(ttlMs) });
+    this.#store(key).set(key, slot(value), ttlMs);
     return OK_VOID;
   }
 
@@ -128,48 +128,40 @@ export class MemoryBackend implements CacheBackend {
     if (store.has(key)) return ok(false);
     const tooLarge = this.#checkSize(key, value);
     if (tooLarge) return tooLarge;
-    store.set(key, value, { ttl: ttl(ttlMs) });
+    store.set(key, slot(value), ttlMs);
     return ok(true);
   }
 
   async delete(key: string): Promise<Result<boolean>> {
-    const store = this.#store(key);
-    const existed = store.has(key);
-    store.delete(key);
-    return ok(existed);
+    return ok(this.#store(key).delete(key));
   }
 
   async deletePattern(pattern: string): Promise<Result<number>> {
-    // Linear-time matcher, no regex: O(keys × pattern × key length) at worst, never exponential.
-    const glob = new GlobMatcher(pattern);
-    const matching: string[] = [];
-    // keys() yields live entries only; collect first, then delete (no mutation while iterating).
-    // Records live in their own LRU, so patterns never reach them.
-    for (const key of this.#lru.keys()) if (glob.matches(key)) matching.push(key);
-    for (const key of matching) this.#lru.delete(key);
-    return ok(matching.length);
+    // Linear-time matcher, no regex (keys/glob.ts). Records live in their own LRU, so patterns
+    // never reach them.
+    return ok(this.#lru.deletePattern(pattern));
   }
 
   async incr(key: string, by = 1, ttlMs?: number): Promise<Result<number>> {
     const store = this.#store(key);
-    const current = store.get(key);
+    const current = store.get(key)?.bytes;
     const base = current === undefined ? 0 : Number(decoder.decode(current));
     if (!Number.isSafeInteger(base)) {
       return err(new CacheError('BACKEND', 'value is not an integer', { key, backend: this.name }));
     }
     const next = base + by;
     // An existing counter keeps its expiry, as INCR does in Redis.
-    if (current === undefined) store.set(key, encoder.encode(String(next)), { ttl: ttl(ttlMs) });
-    else store.set(key, encoder.encode(String(next)), { noUpdateTTL: true });
+    if (current === undefined) store.set(key, slot(encoder.encode(String(next))), ttlMs);
+    else store.replace(key, slot(encoder.encode(String(next))));
     return ok(next);
   }
 
   async health(): Promise<Result<BackendHealth>> {
     const details = {
       entries: this.#lru.size,
-      bytes: this.#lru.calculatedSize,
+      bytes: this.#lru.bytes,
       records: this.#records.size,
-      recordBytes: this.#records.calculatedSize,
+      recordBytes: this.#records.bytes,
     };
     return ok({ latencyMs: 0, details });
   }
@@ -181,7 +173,7 @@ export class MemoryBackend implements CacheBackend {
   }
 
   /** Entries and the service's records are kept apart (see the class comment). */
-  #store(key: string): LRUCache<string, Uint8Array> {
+  #store(key: string): SlotStore<StoredBytes> {
     return key.startsWith(INTERNAL_KEY_PREFIX) ? this.#records : this.#lru;
   }
 
@@ -204,9 +196,8 @@ function entrySize(key: string, value: Uint8Array): number {
   return value.byteLength + key.length;
 }
 
-/** lru-cache takes 0 for "no expiry". */
-function ttl(ttlMs: number | undefined): number {
-  return ttlMs === undefined || !Number.isFinite(ttlMs) || ttlMs <= 0 ? 0 : Math.ceil(ttlMs);
+function slot(bytes: Uint8Array): StoredBytes {
+  return { bytes, size: bytes.byteLength };
 }
 
 function positiveInteger(value: number, field: string): number {

@@ -6,6 +6,10 @@ export interface CacheStats {
   misses: number;
   /** Reads served a stale value from the grace period. */
   staleHits: number;
+  /** Hits (fresh or stale) answered by the in-process L1 tier (0 without one). */
+  l1Hits: number;
+  /** Hits (fresh or stale) answered by the backend (behind the L1, when there is one). */
+  l2Hits: number;
   /** Values stored. */
   sets: number;
   /** Keys deleted (a pattern delete counts each key). */
@@ -26,6 +30,8 @@ export function emptyStats(): CacheStats {
     hits: 0,
     misses: 0,
     staleHits: 0,
+    l1Hits: 0,
+    l2Hits: 0,
     sets: 0,
     deletes: 0,
     errors: 0,

@@ -30,6 +30,8 @@ export class ResilientBackend implements CacheBackend {
   readonly capabilities: BackendCapabilities;
   readonly locks: LockProvider | undefined;
   readonly getTagged: CacheBackend['getTagged'];
+  /** The inner backend's synchronous reads, if it is in-process (nothing there can time out). */
+  readonly inProcess: CacheBackend['inProcess'];
   readonly #inner: CacheBackend;
   readonly #timeoutMs: number;
   readonly #deadlines: DeadlineQueue;
@@ -39,6 +41,7 @@ export class ResilientBackend implements CacheBackend {
     this.#inner = inner;
     this.name = inner.name;
     this.capabilities = inner.capabilities;
+    this.inProcess = inner.capabilities.shared ? undefined : inner.inProcess;
     this.#timeoutMs = options.timeoutMs ?? 1_000;
     this.#deadlines = new DeadlineQueue(this.#timeoutMs);
     this.#breaker = options.circuitBreaker === false ? undefined : new CircuitBreaker(options.circuitBreaker);

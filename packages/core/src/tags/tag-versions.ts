@@ -119,14 +119,27 @@ export class TagVersions {
     return ok(TagVersions.matches(stamps, current.value));
   }
 
-  /** Gives every tag a new version: every entry stamped with an older one is now a miss. */
-  async invalidate(tags: readonly string[]): Promise<Result<void>> {
+  /** New versions for `tags`, as `[tagKey, version]` pairs, to {@link write}. */
+  renew(tags: readonly string[]): [tagKey: string, version: string][] {
     const now = Date.now();
+    return tags.map((tag) => [this.key(tag), newVersion(now)]);
+  }
+
+  /**
+   * Stores versions made by {@link renew}: every entry stamped with an older one is now a miss.
+   * Invalidating a tag is `write(renew(tags))`.
+   */
+  async write(versions: readonly (readonly [tagKey: string, version: string])[]): Promise<Result<void>> {
     const results = await Promise.all(
-      tags.map((tag) => this.#backend.set(this.key(tag), encoder.encode(newVersion(now)), this.#ttlMs)),
+      versions.map(([key, version]) => this.#backend.set(key, encoder.encode(version), this.#ttlMs)),
     );
     for (const result of results) if (!result.ok) return result;
     return OK_VOID;
+  }
+
+  /** Gives every tag a new version: every entry stamped with an older one is now a miss. */
+  invalidate(tags: readonly string[]): Promise<Result<void>> {
+    return this.write(this.renew(tags));
   }
 
   /**
@@ -166,8 +179,8 @@ export class TagVersions {
   }
 }
 
-/** Compares stored version bytes with a version string without decoding (versions are ASCII). */
-function sameVersion(bytes: Uint8Array | undefined, text: string): boolean {
+/** Whether stored version bytes spell a version string, compared without decoding (versions are ASCII). */
+export function sameVersion(bytes: Uint8Array | undefined, text: string): boolean {
   if (bytes === undefined || bytes.length !== text.length) return false;
   for (let i = 0; i < bytes.length; i++) if (bytes[i] !== text.charCodeAt(i)) return false;
   return true;

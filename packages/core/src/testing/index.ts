@@ -3,4 +3,6 @@
  * @packageDocumentation
  */
 export { type BackendSuiteOptions, backendConformanceSuite } from './backend-suite.js';
+export { type BusPair, type BusSuiteOptions, busConformanceSuite } from './bus-suite.js';
 export { ChaosBackend, type ChaosMode } from './chaos-backend.js';
+export { LoopbackBus, LoopbackHub } from './loopback-bus.js';

@@ -1,4 +1,5 @@
 import type { Result } from '../result.js';
+import type { Slot } from '../tiers/slot-store.js';
 
 /** What a backend can do beyond the basic contract. The service adapts to it. */
 export interface BackendCapabilities {
@@ -42,6 +43,22 @@ export interface TaggedRead {
    * the header's and reads the versions of any header tag that is not among them itself.
    */
   readonly tagNames?: readonly string[];
+}
+
+/** Bytes an in-process backend holds, with what the service decoded from them (see {@link Slot}). */
+export interface StoredBytes extends Slot {
+  /** The bytes as stored: never modified, handed out as is by `get`. */
+  readonly bytes: Uint8Array;
+}
+
+/**
+ * Synchronous reads of an in-process backend, so that the service answers a hit before any
+ * `await`, without a promise per layer, and decodes an entry's header and value once (kept on
+ * the returned {@link StoredBytes}) instead of on every hit.
+ */
+export interface InProcessReads {
+  /** What is stored at `key` (entries and the service's records alike; marks it recently used). */
+  peek(key: string): StoredBytes | undefined;
 }
 
 /** A held lock. Releasing a lock that another owner now holds does nothing. */
@@ -112,6 +129,11 @@ export interface CacheBackend {
     tagKeyPrefix: string,
     tagHint?: readonly string[],
   ): Promise<Result<TaggedRead | undefined>>;
+  /**
+   * Optional, for in-process backends (never for shared ones): synchronous reads of what `get`
+   * returns, which the service uses for its hit path. Must agree with `get` at every moment.
+   */
+  readonly inProcess?: InProcessReads;
   /** Optional lock provider; shared backends without one get the generic `add`-based lock. */
   readonly locks?: LockProvider;
   /**

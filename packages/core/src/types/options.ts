@@ -4,6 +4,8 @@ import type { Purger } from '../purge/purger.js';
 import type { CircuitState } from '../resilience/circuit-breaker.js';
 import type { CompressionOptions } from '../serializers/compressing.js';
 import type { SerializerOption } from '../serializers/resolve.js';
+import type { InvalidationBus } from '../tiers/bus-contract.js';
+import type { L1Options } from '../tiers/l1-settings.js';
 import type { Duration } from '../time/duration.js';
 import type { CacheBackend } from './backend.js';
 import type { CacheSource } from './events.js';
@@ -81,6 +83,19 @@ export interface CacheServiceOptions {
    * every later reader. Default `false` (each read gets its own copy, as from Redis).
    */
   readonly sharedValues?: boolean;
+  /**
+   * An in-process tier in front of a shared backend: reads check it, then the backend, and fill
+   * it; writes go to the backend and to it. Its entries carry the tag versions they were stored
+   * under, like the backend's, and the `bus` tells it what other instances changed. While the
+   * bus is disconnected it is bypassed, and it is cleared when the bus reconnects.
+   * `stats()` counts its hits apart (`l1Hits`, `l2Hits`).
+   */
+  readonly l1?: L1Options;
+  /**
+   * The bus that keeps the L1 tiers of a fleet coherent (required with `l1`). The service
+   * publishes its writes, deletes and invalidations on it, and closes it in `close()`.
+   */
+  readonly bus?: InvalidationBus;
   /**
    * CDNs and reverse proxies to purge after `invalidateTags` (`@tagcache/cdn` has
    * `varnishPurger`, `fastlyPurger`, `cloudflarePurger`). Purges run in the background:

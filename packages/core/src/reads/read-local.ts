@@ -1,0 +1,110 @@
+import { type CacheCore, MISS, type ReadOutcome, type ReadTier } from '../cache-core.js';
+import { type CacheEntry, decodeEntry } from '../entry/entry-codec.js';
+import { CacheError } from '../errors.js';
+import { sameVersion } from '../tags/tag-versions.js';
+import type { L1Tier } from '../tiers/l1-tier.js';
+import type { Slot } from '../tiers/slot-store.js';
+import type { InProcessReads } from '../types/backend.js';
+import type { CacheOperation } from '../types/events.js';
+
+/**
+ * A read answered by an in-process backend, synchronously: the entry's header and value are
+ * decoded once and kept on its slot; tag versions are read from the backend's records in place.
+ */
+export function readInProcess(
+  core: CacheCore,
+  local: InProcessReads,
+  fullKey: string,
+  operation: CacheOperation,
+  acceptStale: boolean,
+): ReadOutcome {
+  const slot = local.peek(fullKey);
+  if (slot === undefined) return MISS;
+  let entry = slot.entry;
+  if (entry === undefined) {
+    try {
+      entry = decodeEntry(slot.bytes);
+    } catch (error) {
+      const failure = CacheError.from(error, 'SERIALIZATION', { key: fullKey, backend: core.backend.name });
+      return core.failedRead(failure, operation, fullKey);
+    }
+    slot.entry = entry;
+  }
+  const now = Date.now();
+  const fresh = now < entry.freshUntil;
+  if (!fresh && (!acceptStale || now >= entry.staleUntil)) return MISS;
+  const stamps = entry.tags;
+  if (stamps.length > 0) {
+    let keys = slot.tagKeys;
+    let seen = slot.tagRecords;
+    if (keys === undefined || seen === undefined) {
+      keys = stamps.map((stamp) => core.tags.key(stamp.name));
+      seen = new Array(stamps.length);
+      slot.tagKeys = keys;
+      slot.tagRecords = seen;
+    }
+    for (let i = 0; i < stamps.length; i++) {
+      const record = local.peek(keys[i]!);
+      if (record === undefined) return MISS; // a missing version is never the one stamped
+      if (record === seen[i]) continue; // the very record found current before: same bytes
+      if (!sameVersion(record.bytes, stamps[i]!.version)) return MISS;
+      seen[i] = record;
+    }
+  }
+  const serializer = core.settings.serializer;
+  if (entry.serializer !== serializer.name) {
+    const message = `entry was written by serializer '${entry.serializer}', this cache reads '${serializer.name}'`;
+    return core.failedRead(new CacheError('SERIALIZATION', message, { key: fullKey }), operation, fullKey);
+  }
+  return answer(core, slot, entry, fullKey, operation, fresh, 'backend');
+}
+
+/**
+ * A read answered by the L1 tier, synchronously; `undefined` when the L2 must be asked (absent,
+ * a tag version unknown, expired, or the bus disconnected).
+ */
+export function readL1(
+  core: CacheCore,
+  l1: L1Tier,
+  fullKey: string,
+  operation: CacheOperation,
+  acceptStale: boolean,
+): ReadOutcome | undefined {
+  const slot = l1.find(fullKey);
+  if (slot === undefined) return undefined;
+  const entry = slot.entry;
+  const now = Date.now();
+  const fresh = now < entry.freshUntil;
+  if (!fresh) {
+    if (now >= entry.staleUntil) {
+      l1.drop(fullKey);
+      return undefined;
+    }
+    if (!acceptStale) return undefined;
+  }
+  return answer(core, slot, entry, fullKey, operation, fresh, 'l1');
+}
+
+/** The hit: the slot's value, deserialized once and kept, handed out as the reader's copy. */
+function answer(
+  core: CacheCore,
+  slot: Slot,
+  entry: CacheEntry,
+  fullKey: string,
+  operation: CacheOperation,
+  fresh: boolean,
+  from: ReadTier,
+): ReadOutcome {
+  let value: unknown;
+  try {
+    let kept = slot.value;
+    if (kept === undefined) {
+      kept = { value: core.settings.serializer.deserialize(entry.payload) };
+      slot.value = kept;
+    }
+    value = core.copies.of(kept.value, entry);
+  } catch (error) {
+    return core.failedRead(CacheError.from(error, 'SERIALIZATION', { key: fullKey }), operation, fullKey);
+  }
+  return { state: fresh ? 'fresh' : 'stale', value, entry, from };
+}
