@@ -30,6 +30,7 @@ export class ResilientBackend implements CacheBackend {
   readonly capabilities: BackendCapabilities;
   readonly locks: LockProvider | undefined;
   readonly getTagged: CacheBackend['getTagged'];
+  readonly peek: CacheBackend['peek'];
   readonly #inner: CacheBackend;
   readonly #timeoutMs: number;
   readonly #deadlines: DeadlineQueue;
@@ -49,6 +50,8 @@ export class ResilientBackend implements CacheBackend {
       ? (key: string, prefix: string, hint?: readonly string[]): Promise<Result<TaggedRead | undefined>> =>
           this.#pass(key) ?? this.#watch(getTagged(key, prefix, hint), key)
       : undefined;
+    const peek = inner.peek?.bind(inner);
+    this.peek = peek ? (key: string) => this.#pass(key) ?? this.#watch(peek(key), key) : undefined;
   }
 
   /** The wrapped backend. */
