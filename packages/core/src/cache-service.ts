@@ -2,6 +2,7 @@ import { CacheCore } from './cache-core.js';
 import { resolveSettings } from './config/service-settings.js';
 import { CacheUsageError, type LoaderError } from './errors.js';
 import { getOrSet, getOrSetReport } from './get-or-set.js';
+import { type InspectedEntry, inspectEntry } from './inspect.js';
 import { escapePattern } from './keys/glob.js';
 import { TypedEmitter } from './observability/emitter.js';
 import { type CacheStats, emptyStats } from './observability/stats.js';
@@ -75,6 +76,15 @@ export class CacheService {
     }
     core.hit(fullKey, false, undefined, read.from);
     return read.value as T;
+  }
+
+  /**
+   * The value at `key` and its entry's facts, for diagnostics: counts no hit or miss, emits
+   * no event, and keeps the entry's LRU place where the backend can peek (memory).
+   * `undefined` when a read would miss. See {@link InspectedEntry}.
+   */
+  inspect(key: string): Promise<InspectedEntry | undefined> {
+    return inspectEntry(this.#core, key);
   }
 
   /** Whether `key` holds a fresh value (tags and expiry considered). */

@@ -53,7 +53,9 @@ export {
   CacheUsageError,
   LoaderError,
 } from './errors.js';
+export type { InspectedEntry } from './inspect.js';
 export { escapePattern, GlobMatcher, globToRedisPattern, matchesGlob } from './keys/glob.js';
+export { PREFIX_END, userKeyOf } from './keys/namespace.js';
 export { argumentsHash, hashString, stableHash, stableStringify } from './keys/stable-hash.js';
 export {
   CacheMetrics,

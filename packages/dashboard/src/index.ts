@@ -10,7 +10,7 @@ export {
 } from './prometheus/prometheus-metrics.js';
 export { Dashboard, type DashboardReply, type DashboardRequest } from './shared/dashboard.js';
 export type { HotKey } from './shared/hot-keys.js';
-export type { DashboardOptions, DashboardSettings } from './shared/options.js';
+export { type DashboardOptions, type DashboardSettings, VALUE_PREVIEW_CHARS } from './shared/options.js';
 export { escapeHtml } from './shared/page.js';
 export {
   DashboardRecorder,
@@ -19,3 +19,4 @@ export {
   type TimelinePoint,
 } from './shared/recorder.js';
 export type { BackendRow, DashboardState, SourceRow } from './shared/state.js';
+export type { ValuePreview } from './shared/value-preview.js';

@@ -107,6 +107,11 @@ export class MemoryBackend implements CacheBackend {
     return ok(this.#store(key).get(key)?.bytes);
   }
 
+  /** Like `get`, without moving the entry in the LRU (see `CacheBackend.peek`). */
+  async peek(key: string): Promise<Result<Uint8Array | undefined>> {
+    return ok(this.#store(key).peek(key)?.bytes);
+  }
+
   async getMany(keys: readonly string[]): Promise<Result<(Uint8Array | undefined)[]>> {
     const values: (Uint8Array | undefined)[] = new Array(keys.length);
     for (let i = 0; i < keys.length; i++) {

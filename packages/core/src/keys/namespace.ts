@@ -32,3 +32,13 @@ export function namespaceOf(prefix: unknown, field = 'prefix'): string {
   }
   return prefix + PREFIX_END;
 }
+
+/**
+ * The key as code passes it, from a backend key written by any service (`shop:|user:1` →
+ * `user:1`: what follows the first {@link PREFIX_END}), as event payloads carry backend keys.
+ * `undefined` for a string that is not such a key (no `|`).
+ */
+export function userKeyOf(backendKey: string): string | undefined {
+  const end = backendKey.indexOf(PREFIX_END);
+  return end < 0 ? undefined : backendKey.slice(end + 1);
+}

@@ -32,6 +32,7 @@ export class ResilientBackend implements CacheBackend {
   readonly getTagged: CacheBackend['getTagged'];
   /** The inner backend's synchronous reads, if it is in-process (nothing there can time out). */
   readonly inProcess: CacheBackend['inProcess'];
+  readonly peek: CacheBackend['peek'];
   readonly #inner: CacheBackend;
   readonly #timeoutMs: number;
   readonly #deadlines: DeadlineQueue;
@@ -52,6 +53,8 @@ export class ResilientBackend implements CacheBackend {
       ? (key: string, prefix: string, hint?: readonly string[]): Promise<Result<TaggedRead | undefined>> =>
           this.#pass(key) ?? this.#watch(getTagged(key, prefix, hint), key)
       : undefined;
+    const peek = inner.peek?.bind(inner);
+    this.peek = peek ? (key: string) => this.#pass(key) ?? this.#watch(peek(key), key) : undefined;
   }
 
   /** The wrapped backend. */

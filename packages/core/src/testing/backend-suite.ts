@@ -171,6 +171,17 @@ export function backendConformanceSuite(options: BackendSuiteOptions): void {
       unwrap(await backend.delete(internal));
     });
 
+    it('peek, when offered, reads like get (entries and service records; undefined when absent)', async (ctx) => {
+      if (!backend.peek) return ctx.skip();
+      unwrap(await backend.set(k('peeked'), bytes('value'), 60_000));
+      expect(text(unwrap(await backend.peek(k('peeked'))))).toBe('value');
+      expect(unwrap(await backend.peek(k('no-such-key')))).toBeUndefined();
+      const record = `${INTERNAL_KEY_PREFIX}peek:${ns}`;
+      unwrap(await backend.set(record, bytes('record'), 60_000));
+      expect(text(unwrap(await backend.peek(record)))).toBe('record');
+      unwrap(await backend.delete(record));
+    });
+
     it('getTagged, when offered, returns the entry with its tag versions in one call', async (ctx) => {
       if (!backend.getTagged) return ctx.skip();
       const tagPrefix = `${INTERNAL_KEY_PREFIX}t:${ns}`;

@@ -54,6 +54,11 @@ export class SlotStore<S extends Slot> {
     return this.#lru.get(key);
   }
 
+  /** The live slot at `key` without marking it recently used, or `undefined`. */
+  peek(key: string): S | undefined {
+    return this.#lru.peek(key);
+  }
+
   /** Whether a live slot is at `key` (recency unchanged). */
   has(key: string): boolean {
     return this.#lru.has(key);

@@ -94,6 +94,11 @@ export interface CacheBackend {
   readonly capabilities: BackendCapabilities;
   /** The bytes stored at `key`, or `undefined` on a miss. */
   get(key: string): Promise<Result<Uint8Array | undefined>>;
+  /**
+   * Optional, for diagnostics (`CacheService.inspect`): the bytes at `key` like `get`, without
+   * counting as an access (the entry keeps its place in the LRU). Read with `get` when absent.
+   */
+  peek?(key: string): Promise<Result<Uint8Array | undefined>>;
   /** Several keys at once, in the order asked; `undefined` for misses. */
   getMany(keys: readonly string[]): Promise<Result<(Uint8Array | undefined)[]>>;
   /** Stores `value`; `ttlMs` is the physical time to live (none when omitted). */

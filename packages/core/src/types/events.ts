@@ -12,6 +12,7 @@ export type CacheOperation =
   | 'invalidateTags'
   | 'lock'
   | 'health'
+  | 'inspect'
   | 'close';
 
 /**

@@ -3,18 +3,24 @@ import Router from '@koa/router';
 import { cacheResponses } from '@tagcache/middleware/koa';
 import Koa from 'koa';
 import { describe } from 'vitest';
-import { dashboardSuite, refusesWithoutAuthorize } from '../../test/support/dashboard-suite.js';
+import {
+  type AppFactory,
+  dashboardSuite,
+  refusesWithoutAuthorize,
+} from '../../test/support/dashboard-suite.js';
+import { valuesSuite } from '../../test/support/values-suite.js';
 import { cacheDashboard, metricsEndpoint } from './index.js';
 
 describe('Koa', () => {
   refusesWithoutAuthorize((options) => cacheDashboard(options));
 });
 
-dashboardSuite('Koa', (cache, authorize) => {
+const makeApp: AppFactory = (cache, authorize, options) => {
   const app = new Koa();
   const dashboard = cacheDashboard({
     caches: [cache],
     authorize: (ctx) => authorize(ctx.headers),
+    showValues: options?.showValues,
     hotKeys: { sampleEvery: 1 },
     refreshMs: 200,
   });
@@ -31,4 +37,7 @@ dashboardSuite('Koa', (cache, authorize) => {
       metrics.close();
     },
   };
-});
+};
+
+dashboardSuite('Koa', makeApp);
+valuesSuite('Koa', makeApp);

@@ -5,11 +5,12 @@ import { type DashboardOptions, type DashboardSettings, resolveDashboardSettings
 import { renderPage } from './page.js';
 import { DashboardRecorder } from './recorder.js';
 import { dashboardState } from './state.js';
+import { previewValue } from './value-preview.js';
 
 /** A request as an adapter presents it: the path below the dashboard's mount point. */
 export interface DashboardRequest {
   readonly method: string;
-  /** `''`, `'/'`, `'/state.json'`, `'/invalidate'`, `'/delete'`… */
+  /** `''`, `'/'`, `'/state.json'`, `'/invalidate'`, `'/delete'`, `'/value'` (with `showValues`)… */
   readonly path: string;
   /** Where the dashboard is mounted (`'/_cache'`), for the page's links. */
   readonly base: string;
@@ -60,7 +61,8 @@ export class Dashboard<Native> {
       if (path === '/state.json') return json(200, await dashboardState(this.recorder));
       return text(404, 'Not found');
     }
-    if (request.method === 'POST' && (path === '/invalidate' || path === '/delete')) {
+    if (path === '/value' && !this.settings.showValues) return text(404, 'Not found');
+    if (request.method === 'POST' && (path === '/invalidate' || path === '/delete' || path === '/value')) {
       return this.#action(request, path);
     }
     return {
@@ -82,6 +84,7 @@ export class Dashboard<Native> {
       nonce,
       caches: this.settings.caches.map((c) => c.name),
       refreshMs: this.settings.refreshMs,
+      showValues: this.settings.showValues,
     });
     const csp = `default-src 'none'; script-src 'nonce-${nonce}'; style-src 'nonce-${nonce}'; connect-src 'self'; img-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'`;
     return {
@@ -133,6 +136,17 @@ export class Dashboard<Native> {
       }
       const key = form.get('key') ?? '';
       if (key === '' || key.length > MAX_FIELD) return answer(400, false, 'give a key');
+      if (path === '/value') {
+        // Reached only with showValues (see handle); a diagnostic read: no hit counted, no LRU move.
+        const entry = await cache.inspect(key);
+        return entry === undefined
+          ? json(404, { ok: false, message: `no value at this key in ${cache.name}` })
+          : json(200, {
+              ok: true,
+              message: `value of the key in ${cache.name}`,
+              value: previewValue(cache.name, entry),
+            });
+      }
       const deleted = await cache.delete(key);
       return answer(
         200,

@@ -22,6 +22,14 @@ export interface DashboardOptions<Native> {
   readonly hotKeys?: { readonly capacity?: number; readonly sampleEvery?: number };
   /** Invalidations kept for the "last invalidations" table. Default 50. */
   readonly invalidations?: number;
+  /**
+   * Let the page show the value cached at a key (a lookup form, and a button per hot key),
+   * through `POST <path>/value` (authorized, CSRF-protected): a preview bounded to
+   * {@link VALUE_PREVIEW_CHARS} characters, rendered as text. Default `false`: no value ever
+   * reaches the page, its JSON or its endpoints. Turn it on only where everyone `authorize`
+   * admits may read every cached value (sessions, personal data, tokens the cache holds).
+   */
+  readonly showValues?: boolean;
 }
 
 /** {@link DashboardOptions}, validated. */
@@ -35,7 +43,11 @@ export interface DashboardSettings<Native> {
   readonly hotKeyCapacity: number;
   readonly sampleEvery: number;
   readonly invalidations: number;
+  readonly showValues: boolean;
 }
+
+/** The longest value preview the dashboard sends, in characters (UTF-16 code units). */
+export const VALUE_PREVIEW_CHARS = 4_000;
 
 /** Validates options; throws a `CacheUsageError` naming the field. */
 export function resolveDashboardSettings<Native>(
@@ -68,6 +80,13 @@ export function resolveDashboardSettings<Native>(
       'path',
     );
   }
+  const showValues = options.showValues ?? false;
+  if (typeof showValues !== 'boolean') {
+    throw new CacheUsageError(
+      `showValues must be true or false, got ${JSON.stringify(showValues)}`,
+      'showValues',
+    );
+  }
   return {
     caches,
     authorize: options.authorize,
@@ -78,6 +97,7 @@ export function resolveDashboardSettings<Native>(
     hotKeyCapacity: count(options.hotKeys?.capacity ?? 100, 'hotKeys.capacity', 1),
     sampleEvery: count(options.hotKeys?.sampleEvery ?? 10, 'hotKeys.sampleEvery', 1),
     invalidations: count(options.invalidations ?? 50, 'invalidations', 1),
+    showValues,
   };
 }
 

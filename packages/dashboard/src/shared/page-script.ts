@@ -1,7 +1,7 @@
 /**
  * The page's script (plain ES2017, no build step, no dependency). It polls `state.json` and
  * renders with `textContent` and SVG elements only: nothing it receives is parsed as HTML, so a
- * key such as `<script>` shows as text.
+ * key (or, with `showValues`, a value) such as `<script>` shows as text.
  */
 export const PAGE_SCRIPT = String.raw`
 (function () {
@@ -10,6 +10,7 @@ export const PAGE_SCRIPT = String.raw`
   var base = root.getAttribute('data-base');
   var refreshMs = Number(root.getAttribute('data-refresh'));
   var SVG = 'http://www.w3.org/2000/svg';
+  var showValues = root.getAttribute('data-values') === '1';
 
   function el(tag, text, cls) {
     var e = document.createElement(tag);
@@ -33,8 +34,14 @@ export const PAGE_SCRIPT = String.raw`
     rows.forEach(function (row) {
       var tr = el('tr');
       cells(row).forEach(function (cell) {
-        var td = el('td', cell && cell.text !== undefined ? cell.text : cell);
-        if (cell && cell.cls) td.className = cell.cls;
+        var td;
+        if (cell && cell.node) {
+          td = el('td');
+          td.appendChild(cell.node);
+        } else {
+          td = el('td', cell && cell.text !== undefined ? cell.text : cell);
+          if (cell && cell.cls) td.className = cell.cls;
+        }
         tr.appendChild(td);
       });
       body.appendChild(tr);
@@ -99,7 +106,13 @@ export const PAGE_SCRIPT = String.raw`
       return [new Date(p.at).toLocaleTimeString(), p.cache, p.purger, { text: p.ok ? 'purged' : p.error, cls: p.ok ? 'ok' : 'bad' },
         p.all ? '(everything)' : p.tags.join(', ') + (p.more > 0 ? ' (+' + p.more + ')' : ''), p.attempts];
     });
-    fill('hotkeys', s.hotKeys, function (k) { return [k.cache, k.key, k.count]; });
+    fill('hotkeys', s.hotKeys, function (k) {
+      if (!showValues) return [k.cache, k.key, k.count];
+      var button = el('button', 'show');
+      button.type = 'button';
+      button.addEventListener('click', function () { lookup(k.cache, k.key); });
+      return [k.cache, k.key, k.count, { node: button }];
+    });
     document.getElementById('updated').textContent = new Date(s.at).toLocaleTimeString();
   }
 
@@ -113,19 +126,47 @@ export const PAGE_SCRIPT = String.raw`
       .then(function () { timer = setTimeout(poll, refreshMs); });
   }
 
+  // The value preview, as text: the server's bounded rendering and the entry's facts.
+  function showValue(v) {
+    var pre = document.getElementById('value');
+    if (!pre) return;
+    if (!v) { pre.textContent = ''; return; }
+    var t = function (ms) { return new Date(ms).toLocaleString(); };
+    pre.textContent = v.key + ' (' + v.cache + ') · ' + v.state + ' · ' + v.type +
+      ' · stored ' + t(v.createdAt) + ' · fresh until ' + t(v.freshUntil) +
+      (v.staleUntil > v.freshUntil ? ' · stale until ' + t(v.staleUntil) : '') +
+      (v.tags.length ? '\ntags: ' + v.tags.join(', ') : '') + '\n\n' + v.preview +
+      (v.truncated ? '\n… (cut: longer than ' + v.preview.length + ' characters)' : '');
+  }
+
+  function send(form) {
+    var status = document.getElementById('status');
+    var isLookup = form.id === 'lookup';
+    fetch(form.action, {
+      method: 'POST',
+      headers: { accept: 'application/json', 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams(new FormData(form)).toString(),
+      credentials: 'same-origin',
+    })
+      .then(function (r) { return r.json(); })
+      .then(function (answer) {
+        status.textContent = answer.message; status.className = answer.ok ? 'ok' : 'bad';
+        if (isLookup) showValue(answer.value); else poll();
+      })
+      .catch(function (e) { status.textContent = e.message; status.className = 'bad'; });
+  }
+
+  function lookup(cache, key) {
+    var form = document.getElementById('lookup');
+    form.elements.cache.value = cache;
+    form.elements.key.value = key;
+    send(form);
+  }
+
   Array.prototype.forEach.call(document.querySelectorAll('form.action'), function (form) {
     form.addEventListener('submit', function (event) {
       event.preventDefault();
-      var status = document.getElementById('status');
-      fetch(form.action, {
-        method: 'POST',
-        headers: { accept: 'application/json', 'content-type': 'application/x-www-form-urlencoded' },
-        body: new URLSearchParams(new FormData(form)).toString(),
-        credentials: 'same-origin',
-      })
-        .then(function (r) { return r.json(); })
-        .then(function (answer) { status.textContent = answer.message; status.className = answer.ok ? 'ok' : 'bad'; poll(); })
-        .catch(function (e) { status.textContent = e.message; status.className = 'bad'; });
+      send(form);
     });
   });
   poll();

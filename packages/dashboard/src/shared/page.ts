@@ -19,6 +19,9 @@ td{max-width:28em;overflow:hidden;text-overflow:ellipsis}
 .ok{color:var(--ok)}.bad{color:var(--bad)}.empty{color:GrayText}
 form{display:flex;gap:6px;flex-wrap:wrap;align-items:center;margin:4px 0}
 input,select,button{font:inherit;padding:4px 6px}input{min-width:12em;flex:1}
+td button{padding:0 6px}
+pre{white-space:pre-wrap;overflow-wrap:anywhere;max-height:24em;overflow:auto;border:1px solid #8884;border-radius:4px;padding:6px;margin:4px 0}
+pre:empty{display:none}
 `;
 
 function table(id: string, headings: readonly string[]): string {
@@ -38,6 +41,8 @@ export function renderPage(input: {
   readonly nonce: string;
   readonly caches: readonly string[];
   readonly refreshMs: number;
+  /** Adds the value lookup (form, hot key buttons, preview); without it the page has none. */
+  readonly showValues: boolean;
 }): string {
   const base = escapeHtml(input.base);
   const options = input.caches
@@ -45,13 +50,18 @@ export function renderPage(input: {
     .join('');
   const csrf = `<input type="hidden" name="csrf" value="${escapeHtml(input.csrf)}">`;
   const select = `<label>cache <select name="cache">${options}</select></label>`;
+  const values = input.showValues
+    ? `<form class="action" id="lookup" method="post" action="${base}/value">${csrf}${select}
+<input name="key" placeholder="key (as your code passes it)" required aria-label="key to show"><button>Show value</button></form>
+<pre id="value" aria-live="polite"></pre>`
+    : '';
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8">
 <meta name="viewport" content="width=device-width,initial-scale=1">
 <meta name="referrer" content="no-referrer">
 <title>tagcache dashboard</title>
 <style nonce="${escapeHtml(input.nonce)}">${STYLE}</style></head>
-<body><main id="tc" data-base="${base}" data-refresh="${input.refreshMs}">
+<body><main id="tc" data-base="${base}" data-refresh="${input.refreshMs}"${input.showValues ? ' data-values="1"' : ''}>
 <h1>tagcache</h1>
 <div class="meta"><span id="live">connecting…</span> · updated <span id="updated">–</span></div>
 <div class="figures"><div>hit ratio<b id="ratio">–</b></div><div>reads<b id="reads">–</b></div></div>
@@ -70,12 +80,13 @@ ${table('invalidations', ['time', 'cache', 'origin', 'by', 'tags'])}
 <h2>CDN purges</h2>
 ${table('purges', ['time', 'cache', 'purger', 'result', 'tags', 'attempts'])}
 <h2>Hot keys <span class="meta">(sampled)</span></h2>
-${table('hotkeys', ['cache', 'key', 'sampled hits'])}
+${table('hotkeys', input.showValues ? ['cache', 'key', 'sampled hits', 'value'] : ['cache', 'key', 'sampled hits'])}
 <h2>Actions</h2>
 <form class="action" method="post" action="${base}/invalidate">${csrf}${select}
 <input name="tags" placeholder="tags, comma-separated" required aria-label="tags"><button>Invalidate tags</button></form>
 <form class="action" method="post" action="${base}/delete">${csrf}${select}
 <input name="key" placeholder="key (as your code passes it)" required aria-label="key"><button>Delete key</button></form>
+${values}
 <p id="status" role="status"></p>
 </main>
 <script nonce="${escapeHtml(input.nonce)}">${PAGE_SCRIPT}</script>

@@ -98,7 +98,7 @@ export class DashboardRecorder {
     const name = cache.name;
     const hotKeys = this.hotKeys;
     this.#unsubscribe.push(
-      cache.on('hit', ({ key }) => hotKeys.hit(name, key)),
+      cache.on('hit', hotKeys.sampler(name)),
       cache.on('invalidate', ({ tags, source }) => {
         this.#invalidations.push({
           at: Date.now(),

@@ -1,4 +1,4 @@
-import type { CacheHealth, MetricAttributes } from '@tagcache/core';
+import { type CacheHealth, type MetricAttributes, userKeyOf } from '@tagcache/core';
 import type { HotKey } from './hot-keys.js';
 import type { DashboardRecorder, InvalidationRecord, PurgeRecord, TimelinePoint } from './recorder.js';
 
@@ -130,9 +130,8 @@ export async function dashboardState(recorder: DashboardRecorder): Promise<Dashb
     others: pick('other'),
     invalidations: recorder.invalidations(),
     purges: recorder.purges(),
-    // Backend keys are the service's prefix, '|', then the key as the code passes it (core
-    // keys/namespace.ts): shown as the code passes it, which the delete form takes too.
-    hotKeys: recorder.hotKeys.top(20).map((k) => ({ ...k, key: k.key.slice(k.key.indexOf('|') + 1) })),
+    // Events carry backend keys: shown as the code passes them, which the forms take too.
+    hotKeys: recorder.hotKeys.top(20).map((k) => ({ ...k, key: userKeyOf(k.key) ?? k.key })),
   };
 }
 

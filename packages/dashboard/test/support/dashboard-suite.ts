@@ -16,6 +16,7 @@ export interface DashboardApp {
 export type AppFactory = (
   cache: CacheService,
   authorize: (headers: Readonly<Record<string, string | string[] | undefined>>) => boolean,
+  options?: { readonly showValues?: boolean },
 ) => Promise<DashboardApp> | DashboardApp;
 
 // The callbacks below run in the browser (no DOM lib in this project's types).
