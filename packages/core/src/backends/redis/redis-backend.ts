@@ -10,13 +10,16 @@ import type {
   LockProvider,
   TaggedRead,
 } from '../../types/backend.js';
+import type { BackendConnection } from '../../types/connection.js';
 import { ClientSlot, toBuffer } from '../client-slot.js';
+import { ConnectionSignal } from '../connection-signal.js';
 import { clusterGetMany, clusterGetTagged, deleteMatching, scanTargets } from './cluster.js';
 import { hintedRead } from './hinted-read.js';
 import { GET_TAGGED_SCRIPT, INCR_SCRIPT, LuaScript } from './lua-scripts.js';
 import { MgetBatcher } from './mget-batcher.js';
 import { createRedisClient, type IoredisClient } from './redis-client.js';
-import { redisEndpoint, toRedisError, withConnectionCause } from './redis-errors.js';
+import { resolveRedisConnection } from './redis-connection.js';
+import { toRedisError, withConnectionCause } from './redis-errors.js';
 import { type RedisLockOptions, RedisLockProvider } from './redis-lock.js';
 import type { RedisClient, RedisConnectionOptions } from './redis-types.js';
 
@@ -72,6 +75,9 @@ export class RedisBackend implements CacheBackend {
     maxValueSize: 512 * 1024 * 1024,
   };
   readonly locks: LockProvider;
+  /** The client's connection state (ready or not), which the service's circuit breaker follows. */
+  readonly connection: BackendConnection;
+  readonly #signal: ConnectionSignal;
   readonly #lockProvider: RedisLockProvider;
   readonly #scanCount: number;
   readonly #slot: ClientSlot<IoredisClient>;
@@ -92,21 +98,24 @@ export class RedisBackend implements CacheBackend {
     // config entry not yet needed) dials nothing and cannot keep the process alive.
     // The listener also keeps ioredis from printing every failed reconnection: failures reach
     // callers as Results, and the service announces the first one (see FailureWarning).
+    const injected = options.client as IoredisClient | undefined;
+    const settings = injected === undefined ? resolveRedisConnection(options) : undefined;
+    this.#signal = new ConnectionSignal(injected?.status === 'ready' ? 'connected' : 'unknown');
+    this.connection = this.#signal;
     const connect = (): Promise<IoredisClient> =>
-      createRedisClient(options, (error) => {
+      createRedisClient(settings!, (error) => {
         this.#lastCause = error;
       }).then((client) => {
-        client.on('ready', () => {
-          this.#lastCause = undefined;
-        });
+        this.#follow(client);
         return client;
       });
-    this.#endpoint = options.client !== undefined ? 'injected client' : redisEndpoint(options);
+    this.#endpoint = settings?.endpoint ?? 'injected client';
     this.#slot = new ClientSlot<IoredisClient>(
-      options.client !== undefined ? { client: options.client as IoredisClient } : { connect },
+      injected !== undefined ? { client: injected } : { connect },
       this.name,
       this.#toError,
     );
+    if (injected !== undefined) this.#follow(injected);
     this.#lockProvider = new RedisLockProvider(() => this.#slot.ready(), options.lock);
     this.locks = this.#lockProvider;
   }
@@ -244,6 +253,20 @@ export class RedisBackend implements CacheBackend {
   describe(): string {
     const cause = this.#lastCause === undefined ? '' : `, last connection error: ${this.#lastCause.message}`;
     return `redis ${this.#endpoint}${cause}`;
+  }
+
+  /**
+   * Feeds the connection signal from the client's events: `ready` is connected (again), a
+   * closed connection is disconnected until ioredis' background reconnection makes it ready.
+   */
+  #follow(client: IoredisClient): void {
+    if (client.status === 'ready') this.#signal.set('connected');
+    else if (client.status === 'reconnecting' || client.status === 'close') this.#signal.set('disconnected');
+    client.on('ready', () => {
+      this.#lastCause = undefined;
+      this.#signal.reconnected();
+    });
+    client.on('close', () => this.#signal.set('disconnected'));
   }
 
   /** An ioredis failure as a `CacheError`; connection failures name the endpoint and the socket's error. */
