@@ -51,7 +51,7 @@ function isFree(port: number): Promise<boolean> {
 }
 
 /** Sends `request` and resolves with the first reply chunk (or rejects). */
-function ask(port: number, request: string, timeoutMs = 500): Promise<string> {
+export function ask(port: number, request: string, timeoutMs = 500): Promise<string> {
   return new Promise((resolve, reject) => {
     const socket = new Socket();
     const timer = setTimeout(() => {
@@ -71,7 +71,8 @@ function ask(port: number, request: string, timeoutMs = 500): Promise<string> {
   });
 }
 
-async function waitUntil(what: string, check: () => Promise<boolean>, attempts = 100): Promise<void> {
+/** Polls `check` every 50 ms until it holds (`attempts` times at most). */
+export async function waitUntil(what: string, check: () => Promise<boolean>, attempts = 100): Promise<void> {
   for (let i = 0; i < attempts; i++) {
     if (await check().catch(() => false)) return;
     await new Promise((resolve) => setTimeout(resolve, 50));
@@ -85,7 +86,8 @@ process.once('exit', () => {
   for (const child of running) if (child.pid !== undefined) process.kill(child.pid, 'SIGKILL');
 });
 
-function launch(command: string, args: string[]): ChildProcess {
+/** Spawns a server process, killed (by PID) if this process exits first. */
+export function launch(command: string, args: string[]): ChildProcess {
   const child = spawn(command, args, { stdio: ['ignore', 'ignore', 'pipe'], detached: false });
   running.add(child);
   child.once('exit', () => running.delete(child));
@@ -99,7 +101,8 @@ function launch(command: string, args: string[]): ChildProcess {
   return child;
 }
 
-function stopper(child: ChildProcess, dir: string | undefined): () => Promise<void> {
+/** A `stop` for a launched process: SIGTERM, then SIGKILL; removes `dir`. */
+export function stopper(child: ChildProcess, dir: string | undefined): () => Promise<void> {
   return async () => {
     if (child.exitCode === null && child.signalCode === null && child.pid !== undefined) {
       const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
