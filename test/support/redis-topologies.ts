@@ -198,3 +198,70 @@ export async function startTlsRedis(certs: TestCertificates): Promise<RunningSer
   ]);
   return { ...server, tlsPort };
 }
+
+/** A Redis Cluster whose masters can be stopped and restarted with their cluster config. */
+export interface RestartableCluster {
+  /** `host:port` of each master. */
+  readonly nodes: readonly string[];
+  /** Stops master `index` (its directory, and so its `nodes.conf`, stays). */
+  stopNode(index: number): Promise<void>;
+  /** Starts master `index` again on its port, from its directory: it rejoins with its slots. */
+  restartNode(index: number): Promise<void>;
+  /** Whether every master reports `cluster_state:ok`. */
+  healthy(): Promise<boolean>;
+  stop(): Promise<void>;
+}
+
+/** Starts a 3-master cluster (no replicas) of its own, each node in a directory it keeps. */
+export async function startRestartableCluster(): Promise<RestartableCluster> {
+  const dirs: string[] = [];
+  const ports: number[] = [];
+  const servers: (RunningServer | undefined)[] = [];
+  const args = (port: number): string[] => [
+    '--cluster-enabled',
+    'yes',
+    '--cluster-config-file',
+    `nodes-${port}.conf`,
+    '--cluster-node-timeout',
+    '5000',
+  ];
+  const stopAll = async (): Promise<void> => {
+    await Promise.all(servers.map((s) => s?.stop()));
+    for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
+  };
+  const healthy = async (): Promise<boolean> => {
+    const replies = await Promise.all(ports.map((p) => ask(p, 'CLUSTER INFO\r\n').catch(() => '')));
+    return replies.every((r) => r.includes('cluster_state:ok'));
+  };
+  try {
+    for (let i = 0; i < 3; i++) {
+      const port = await freePort(10_000); // the cluster bus listens on port + 10000
+      const dir = mkdtempSync(join(tmpdir(), 'tagcache-cluster-'));
+      dirs.push(dir);
+      ports.push(port);
+      servers.push(await startRedis(port, args(port), dir));
+    }
+    const nodes = ports.map((p) => `127.0.0.1:${p}`);
+    execFileSync('redis-cli', ['--cluster', 'create', ...nodes, '--cluster-replicas', '0', '--cluster-yes'], {
+      timeout: 30_000,
+      stdio: 'ignore',
+    });
+    await waitUntil('cluster state ok', healthy, 200);
+    return {
+      nodes,
+      stopNode: async (index) => {
+        await servers[index]?.stop();
+        servers[index] = undefined;
+      },
+      restartNode: async (index) => {
+        servers[index] = await startRedis(ports[index], args(ports[index]!), dirs[index]);
+        await waitUntil('cluster state ok after the restart', healthy, 200);
+      },
+      healthy,
+      stop: stopAll,
+    };
+  } catch (error) {
+    await stopAll();
+    throw error;
+  }
+}

@@ -117,14 +117,19 @@ export function stopper(child: ChildProcess, dir: string | undefined): () => Pro
 
 /**
  * Starts `redis-server` without persistence on `port` (a free one by default), with
- * `extraArgs` (e.g. cluster mode), in a temporary directory removed on `stop`.
+ * `extraArgs` (e.g. cluster mode), in a temporary directory removed on `stop`; or in `dir`,
+ * kept on `stop` (a cluster node restarted with its `nodes.conf`).
  */
-export async function startRedis(port?: number, extraArgs: string[] = []): Promise<RunningServer> {
+export async function startRedis(
+  port?: number,
+  extraArgs: string[] = [],
+  dir?: string,
+): Promise<RunningServer> {
   const chosen = port ?? (await freePort());
-  const dir = mkdtempSync(join(tmpdir(), 'tagcache-redis-'));
+  const workDir = dir ?? mkdtempSync(join(tmpdir(), 'tagcache-redis-'));
   const args = ['--port', String(chosen), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'];
-  const child = launch('redis-server', [...args, '--dir', dir, ...extraArgs]);
-  const stop = stopper(child, dir);
+  const child = launch('redis-server', [...args, '--dir', workDir, ...extraArgs]);
+  const stop = stopper(child, dir === undefined ? workDir : undefined);
   try {
     await waitUntil(`redis-server on ${chosen}`, async () =>
       (await ask(chosen, 'PING\r\n')).startsWith('+PONG'),

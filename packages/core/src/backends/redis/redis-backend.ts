@@ -267,6 +267,17 @@ export class RedisBackend implements CacheBackend {
       this.#signal.reconnected();
     });
     client.on('close', () => this.#signal.set('disconnected'));
+    if (!client.isCluster) return;
+    // A cluster stays `ready` while one master restarts; that master's own connection becoming
+    // ready again is the signal then (see `clusterNodeRetryStrategy` in redis-client.ts).
+    const cluster = client as Cluster;
+    const followNode = (node: Redis): void => {
+      node.on('ready', () => {
+        if (cluster.status === 'ready') this.#signal.reconnected();
+      });
+    };
+    for (const node of cluster.nodes('all')) followNode(node);
+    cluster.on('+node', followNode);
   }
 
   /** An ioredis failure as a `CacheError`; connection failures name the endpoint and the socket's error. */

@@ -71,6 +71,9 @@ export async function createRedisClient(
         enableOfflineQueue: false,
         enableAutoPipelining: true,
         clusterRetryStrategy: retryDelay,
+        // A master that restarts (same address, same slots) is reconnected to in the background
+        // like a single node; its `ready` is then the backend's "connected again" signal.
+        clusterNodeRetryStrategy: retryDelay,
         ...clusterOptions,
         redisOptions: {
           maxRetriesPerRequest: FAIL_FAST.maxRetriesPerRequest,
