@@ -55,7 +55,7 @@ function capturingLogger(): { logger: CacheLogger; lines: string[] } {
 /** Errors as everything they carry: message, stack and causes. */
 function errorFields(_key: string, value: unknown): unknown {
   if (!(value instanceof Error)) return value;
-  return { name: value.name, message: value.message, stack: value.stack, cause: value.cause, ...value };
+  return { ...value, name: value.name, message: value.message, stack: value.stack, cause: value.cause };
 }
 
 describe.skipIf(!runnable)('Redis over TLS with an ACL user', () => {
