@@ -14,6 +14,7 @@ import type { BackendConnection } from '../../types/connection.js';
 import { ClientSlot, toBuffer } from '../client-slot.js';
 import { ConnectionSignal } from '../connection-signal.js';
 import { clusterGetMany, clusterGetTagged, deleteMatching, scanTargets } from './cluster.js';
+import { followConnection, reviveWhenEnded } from './connection-events.js';
 import { hintedRead } from './hinted-read.js';
 import { GET_TAGGED_SCRIPT, INCR_SCRIPT, LuaScript } from './lua-scripts.js';
 import { MgetBatcher } from './mget-batcher.js';
@@ -84,6 +85,13 @@ export class RedisBackend implements CacheBackend {
   readonly #endpoint: string;
   /** The last connection error the client reported, until it is ready again. */
   #lastCause: Error | undefined;
+  /** Set by `close()`: an ending client is then not revived. */
+  #closing = false;
+  readonly #connectionEvents = {
+    ready: (): void => {
+      this.#lastCause = undefined;
+    },
+  };
   #mget: { readonly client: IoredisClient; readonly batcher: MgetBatcher } | undefined;
 
   constructor(options: RedisBackendOptions = {}) {
@@ -106,7 +114,8 @@ export class RedisBackend implements CacheBackend {
       createRedisClient(settings!, (error) => {
         this.#lastCause = error;
       }).then((client) => {
-        this.#follow(client);
+        followConnection(client, this.#signal, this.#connectionEvents);
+        reviveWhenEnded(client, () => this.#closing);
         return client;
       });
     this.#endpoint = settings?.endpoint ?? 'injected client';
@@ -115,7 +124,7 @@ export class RedisBackend implements CacheBackend {
       this.name,
       this.#toError,
     );
-    if (injected !== undefined) this.#follow(injected);
+    if (injected !== undefined) followConnection(injected, this.#signal, this.#connectionEvents);
     this.#lockProvider = new RedisLockProvider(() => this.#slot.ready(), options.lock);
     this.locks = this.#lockProvider;
   }
@@ -237,6 +246,7 @@ export class RedisBackend implements CacheBackend {
   }
 
   async close(): Promise<Result<void>> {
+    this.#closing = true;
     await this.#lockProvider.close();
     const client = await this.#slot.release();
     if (client === undefined) return OK_VOID;
@@ -253,31 +263,6 @@ export class RedisBackend implements CacheBackend {
   describe(): string {
     const cause = this.#lastCause === undefined ? '' : `, last connection error: ${this.#lastCause.message}`;
     return `redis ${this.#endpoint}${cause}`;
-  }
-
-  /**
-   * Feeds the connection signal from the client's events: `ready` is connected (again), a
-   * closed connection is disconnected until ioredis' background reconnection makes it ready.
-   */
-  #follow(client: IoredisClient): void {
-    if (client.status === 'ready') this.#signal.set('connected');
-    else if (client.status === 'reconnecting' || client.status === 'close') this.#signal.set('disconnected');
-    client.on('ready', () => {
-      this.#lastCause = undefined;
-      this.#signal.reconnected();
-    });
-    client.on('close', () => this.#signal.set('disconnected'));
-    if (!client.isCluster) return;
-    // A cluster stays `ready` while one master restarts; that master's own connection becoming
-    // ready again is the signal then (see `clusterNodeRetryStrategy` in redis-client.ts).
-    const cluster = client as Cluster;
-    const followNode = (node: Redis): void => {
-      node.on('ready', () => {
-        if (cluster.status === 'ready') this.#signal.reconnected();
-      });
-    };
-    for (const node of cluster.nodes('all')) followNode(node);
-    cluster.on('+node', followNode);
   }
 
   /** An ioredis failure as a `CacheError`; connection failures name the endpoint and the socket's error. */

@@ -93,8 +93,10 @@ export async function createRedisClient(
       ...(settings.sentinelUsername !== undefined && { sentinelUsername: settings.sentinelUsername }),
       ...(settings.sentinelPassword !== undefined && { sentinelPassword: settings.sentinelPassword }),
       sentinelRetryStrategy: retryDelay,
-      // Hear +switch-master from the sentinels and move to the new master at once.
-      failoverDetector: true,
+      // No `failoverDetector`: its +switch-master handler can disconnect a client that is
+      // reconnecting, which ioredis 5 then ends for good ("Connection is closed", status `end`).
+      // A dead master closes the connection anyway, and a demoted one answers READONLY, which
+      // reconnects through the sentinels (`reconnectOnError`).
       ...(settings.tls !== undefined && { tls: { ...settings.tls } as RedisOptions['tls'] }),
       ...(settings.redisOptions as RedisOptions | undefined),
     });
