@@ -5,7 +5,9 @@ import type { MemjsClient } from './memcached-client.js';
  * The connection state of a memjs client, which has no reconnection of its own: memjs opens a
  * socket when an operation needs one, and says so by emitting `authenticated` on the server
  * (after the SASL exchange, or at once without credentials). That event is the "connected"
- * signal. A connection failure marks the client disconnected and starts probing every server
+ * signal. That socket closing (the server stopped: memjs itself would only notice at the next
+ * request's timeout) or a connection failure marks the client disconnected and starts probing
+ * every server
  * (a STATS request, which makes memjs dial each one) at a short, growing interval, at most
  * every 250 ms, until a server connects again: the circuit breaker, which fails calls fast
  * while the client is disconnected, then half-opens at once.
@@ -16,6 +18,7 @@ export class ConnectionWatch {
   #timer: ReturnType<typeof setTimeout> | undefined;
   #attempts = 0;
   #closed = false;
+  readonly #watched = new WeakSet<object>();
 
   /** Starts listening to a client's servers (once, when the client is created or injected). */
   follow(client: MemjsClient): void {
@@ -41,11 +44,29 @@ export class ConnectionWatch {
   }
 
   readonly #connected = (): void => {
+    this.#watchSockets();
     this.#attempts = 0;
     if (this.#timer !== undefined) clearTimeout(this.#timer);
     this.#timer = undefined;
     this.signal.reconnected();
   };
+
+  /**
+   * memjs keeps each server's socket as `_socket` (memjs 1.x; not part of its typed API, hence
+   * the duck typing): its `close` is the moment the client knows the server is gone.
+   */
+  #watchSockets(): void {
+    for (const server of this.#client?.servers ?? []) {
+      const socket = (server as { _socket?: { once?: (event: 'close', listener: () => void) => void } })
+        ._socket;
+      if (socket === undefined || this.#watched.has(socket)) continue;
+      this.#watched.add(socket);
+      socket.once?.('close', () => {
+        this.#watched.delete(socket);
+        this.lost();
+      });
+    }
+  }
 
   #schedule(): void {
     this.#attempts++;
