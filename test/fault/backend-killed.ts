@@ -26,6 +26,12 @@ export interface KillScenario {
   /** Load before the stop, outage length and load after the restart (seconds). */
   readonly phases?: { readonly before: number; readonly outage: number; readonly after: number };
   readonly connections?: number;
+  /**
+   * `'default'` runs the service with its default resilience settings (1 s timeout, 10 s
+   * cool-down); otherwise short ones, so the outage is noticed and recovered from within a
+   * CI-sized burst even without the connection signal.
+   */
+  readonly resilience?: 'default' | 'short';
 }
 
 export interface KillOutcome {
@@ -51,8 +57,10 @@ export async function killUnderLoad(scenario: KillScenario): Promise<KillOutcome
   const cache = new CacheService({
     backend: scenario.backend(port),
     prefix: `kill-${scenario.framework}:`,
-    // Short settings so the outage is noticed and recovered from within a CI-sized burst.
-    resilience: { timeout: '250ms', circuitBreaker: { failureThreshold: 3, cooldown: '300ms' } },
+    ...(scenario.resilience !== 'default' && {
+      // Short settings so the outage is noticed and recovered from within a CI-sized burst.
+      resilience: { timeout: '250ms', circuitBreaker: { failureThreshold: 3, cooldown: '300ms' } },
+    }),
   });
   const cacheErrors: Record<string, number> = {};
   cache.on('error', ({ error }) => {

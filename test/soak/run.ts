@@ -38,14 +38,17 @@ try {
         backend,
         phases: { before: 3, outage: 3, after: 4 },
         connections: 32,
+        // Default settings (10 s cool-down): recoveryMs is what a user gets out of the box.
+        resilience: 'default',
       });
-      figure(`soak: ${name} killed (${framework})`, {
+      figure(`soak: ${name} killed (${framework}, default resilience)`, {
         requests: outcome.load.requests,
         non2xx: outcome.load.non2xx,
         errors: outcome.load.errors,
         servedDuringOutage: outcome.duringOutage.length,
         requestsUntilHit: outcome.requestsUntilHit,
-        recoveryMs: outcome.recoveryMs,
+        // From the restarted server accepting connections to the end of the first hit.
+        backendReturnToFirstHitMs: outcome.recoveryMs,
         p99Ms: outcome.load.p99Ms,
       });
       check(

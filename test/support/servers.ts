@@ -51,7 +51,7 @@ function isFree(port: number): Promise<boolean> {
 }
 
 /** Sends `request` and resolves with the first reply chunk (or rejects). */
-function ask(port: number, request: string, timeoutMs = 500): Promise<string> {
+export function ask(port: number, request: string, timeoutMs = 500): Promise<string> {
   return new Promise((resolve, reject) => {
     const socket = new Socket();
     const timer = setTimeout(() => {
@@ -71,7 +71,8 @@ function ask(port: number, request: string, timeoutMs = 500): Promise<string> {
   });
 }
 
-async function waitUntil(what: string, check: () => Promise<boolean>, attempts = 100): Promise<void> {
+/** Polls `check` every 50 ms until it holds (`attempts` times at most). */
+export async function waitUntil(what: string, check: () => Promise<boolean>, attempts = 100): Promise<void> {
   for (let i = 0; i < attempts; i++) {
     if (await check().catch(() => false)) return;
     await new Promise((resolve) => setTimeout(resolve, 50));
@@ -85,7 +86,8 @@ process.once('exit', () => {
   for (const child of running) if (child.pid !== undefined) process.kill(child.pid, 'SIGKILL');
 });
 
-function launch(command: string, args: string[]): ChildProcess {
+/** Spawns a server process, killed (by PID) if this process exits first. */
+export function launch(command: string, args: string[]): ChildProcess {
   const child = spawn(command, args, { stdio: ['ignore', 'ignore', 'pipe'], detached: false });
   running.add(child);
   child.once('exit', () => running.delete(child));
@@ -99,7 +101,8 @@ function launch(command: string, args: string[]): ChildProcess {
   return child;
 }
 
-function stopper(child: ChildProcess, dir: string | undefined): () => Promise<void> {
+/** A `stop` for a launched process: SIGTERM, then SIGKILL; removes `dir`. */
+export function stopper(child: ChildProcess, dir: string | undefined): () => Promise<void> {
   return async () => {
     if (child.exitCode === null && child.signalCode === null && child.pid !== undefined) {
       const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
@@ -114,14 +117,19 @@ function stopper(child: ChildProcess, dir: string | undefined): () => Promise<vo
 
 /**
  * Starts `redis-server` without persistence on `port` (a free one by default), with
- * `extraArgs` (e.g. cluster mode), in a temporary directory removed on `stop`.
+ * `extraArgs` (e.g. cluster mode), in a temporary directory removed on `stop`; or in `dir`,
+ * kept on `stop` (a cluster node restarted with its `nodes.conf`).
  */
-export async function startRedis(port?: number, extraArgs: string[] = []): Promise<RunningServer> {
+export async function startRedis(
+  port?: number,
+  extraArgs: string[] = [],
+  dir?: string,
+): Promise<RunningServer> {
   const chosen = port ?? (await freePort());
-  const dir = mkdtempSync(join(tmpdir(), 'tagcache-redis-'));
+  const workDir = dir ?? mkdtempSync(join(tmpdir(), 'tagcache-redis-'));
   const args = ['--port', String(chosen), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'];
-  const child = launch('redis-server', [...args, '--dir', dir, ...extraArgs]);
-  const stop = stopper(child, dir);
+  const child = launch('redis-server', [...args, '--dir', workDir, ...extraArgs]);
+  const stop = stopper(child, dir === undefined ? workDir : undefined);
   try {
     await waitUntil(`redis-server on ${chosen}`, async () =>
       (await ask(chosen, 'PING\r\n')).startsWith('+PONG'),

@@ -234,16 +234,21 @@ export class CacheService {
     return wrapFunction(this, fn, options);
   }
 
-  /** Probes the backend. Never throws. */
+  /**
+   * Probes the backend. Never throws. The probe's outcome feeds the circuit breaker (an answer
+   * closes it), so `healthy` and `circuit` never disagree; when unhealthy, `reason` says why.
+   */
   async health(): Promise<CacheHealth> {
     const backend = this.#core.backend;
-    const circuit = backend instanceof ResilientBackend ? backend.circuit : 'closed';
+    const resilient = backend instanceof ResilientBackend ? backend : undefined;
     const probe = await backend.health();
-    const base = { name: this.name, backend: backend.name, circuit };
+    const base = { name: this.name, backend: backend.name, circuit: resilient?.circuit ?? 'closed' };
+    const reason = resilient?.unhealthyReason();
     if (!probe.ok) {
       this.#core.fail(probe.error, 'health');
-      return { ...base, healthy: false, error: probe.error };
+      return { ...base, healthy: false, error: probe.error, reason: reason ?? probe.error.message };
     }
+    if (reason !== undefined) return { ...base, healthy: false, reason };
     const details = probe.value.details;
     return { ...base, healthy: true, latencyMs: probe.value.latencyMs, ...(details ? { details } : {}) };
   }

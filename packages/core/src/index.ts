@@ -4,6 +4,7 @@
  * @packageDocumentation
  */
 
+export { ConnectionSignal } from './backends/connection-signal.js';
 export {
   MemcachedBackend,
   type MemcachedBackendOptions,
@@ -19,9 +20,12 @@ export {
   type RedisClient,
   type RedisClientOptions,
   type RedisConnectionOptions,
+  type RedisConnectionSettings,
   type RedisLockOptions,
   RedisLockProvider,
+  type RedisTlsOptions,
   redisErrorCode,
+  resolveRedisConnection,
 } from './backends/redis/index.js';
 export { CacheService } from './cache-service.js';
 export { type BackendFactory, backendFactories, createBackend } from './config/backend-factories.js';
@@ -118,6 +122,7 @@ export type {
   TaggedRead,
 } from './types/backend.js';
 export { INTERNAL_KEY_PREFIX } from './types/backend.js';
+export type { BackendConnection, ConnectionState } from './types/connection.js';
 export type {
   BackendCall,
   CacheEventListener,

@@ -13,8 +13,9 @@ export interface CircuitBreakerOptions {
 
 /**
  * Counts consecutive failures. After `failureThreshold` the circuit opens and calls fail fast;
- * after `cooldownMs` it half-opens and lets one probe through: success closes it, failure
- * opens it again for another cool-down.
+ * it half-opens and lets one probe through as soon as the client reports its connection back
+ * ({@link CircuitBreaker.reconnected}), or after `cooldownMs` for failures no client sees
+ * (timeouts, a slow server): success closes it, failure opens it again for another cool-down.
  */
 export class CircuitBreaker {
   readonly #threshold: number;
@@ -33,6 +34,21 @@ export class CircuitBreaker {
 
   get state(): CircuitState {
     return this.#state;
+  }
+
+  /** Consecutive failures recorded since the last success. */
+  get failures(): number {
+    return this.#failures;
+  }
+
+  /**
+   * The client reports its connection back: an open circuit half-opens at once (the next call
+   * is the probe) instead of waiting out the cool-down. Closed or half-open: nothing changes.
+   */
+  reconnected(): void {
+    if (this.#state !== 'open') return;
+    this.#probeInFlight = false;
+    this.#transition('half-open');
   }
 
   /** Whether a call may go to the backend now. In half-open state only one probe at a time may. */

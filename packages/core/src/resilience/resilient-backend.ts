@@ -7,6 +7,7 @@ import type {
   LockProvider,
   TaggedRead,
 } from '../types/backend.js';
+import type { BackendConnection } from '../types/connection.js';
 import { CircuitBreaker, type CircuitBreakerOptions, type CircuitState } from './circuit-breaker.js';
 import { DeadlineQueue } from './deadline-queue.js';
 
@@ -24,6 +25,12 @@ const TRIPPING: ReadonlySet<CacheErrorCode> = new Set(['CONNECTION', 'TIMEOUT', 
 /**
  * Wraps any backend with an operation timeout and a circuit breaker. While the circuit is
  * open, calls fail fast with `CIRCUIT_OPEN` instead of waiting on a dead server.
+ *
+ * With a backend that reports its connection (`CacheBackend.connection`), the breaker follows
+ * the client: calls fail fast with `CONNECTION` while the client knows it is disconnected, and
+ * an open circuit half-opens the moment the client reports `connected` again, so the first
+ * hit comes one probe after the server is back, not after the cool-down. The cool-down stays
+ * for what no client sees (timeouts, a slow server).
  */
 export class ResilientBackend implements CacheBackend {
   readonly name: string;
@@ -33,10 +40,14 @@ export class ResilientBackend implements CacheBackend {
   /** The inner backend's synchronous reads, if it is in-process (nothing there can time out). */
   readonly inProcess: CacheBackend['inProcess'];
   readonly peek: CacheBackend['peek'];
+  readonly connection: BackendConnection | undefined;
   readonly #inner: CacheBackend;
   readonly #timeoutMs: number;
   readonly #deadlines: DeadlineQueue;
   readonly #breaker: CircuitBreaker | undefined;
+  readonly #stopListening: (() => void) | undefined;
+  /** The last failure the breaker counted, for `health()`'s reason. */
+  #lastFailure: CacheError | undefined;
 
   constructor(inner: CacheBackend, options: ResilienceOptions = {}) {
     this.#inner = inner;
@@ -46,6 +57,11 @@ export class ResilientBackend implements CacheBackend {
     this.#timeoutMs = options.timeoutMs ?? 1_000;
     this.#deadlines = new DeadlineQueue(this.#timeoutMs);
     this.#breaker = options.circuitBreaker === false ? undefined : new CircuitBreaker(options.circuitBreaker);
+    this.connection = inner.connection;
+    const breaker = this.#breaker;
+    this.#stopListening = inner.connection?.onChange((state) => {
+      if (state === 'connected') breaker?.reconnected();
+    });
     this.locks =
       inner.locks && this.#breaker ? circuitAwareLocks(inner.locks, this.#breaker, this.name) : inner.locks;
     const getTagged = inner.getTagged?.bind(inner);
@@ -90,30 +106,75 @@ export class ResilientBackend implements CacheBackend {
   incr(key: string, by?: number, ttlMs?: number): Promise<Result<number>> {
     return this.#pass(key) ?? this.#watch(this.#inner.incr(key, by, ttlMs), key);
   }
-  /** Health probes bypass the breaker (they are how an operator sees the backend) but not the timeout. */
+  /**
+   * Health probes bypass the breaker (they are how an operator sees the backend) but not the
+   * timeout, and the breaker hears their outcome like any call's: a probe that answers closes
+   * the circuit, one that fails counts as a failure. So a health report and the circuit it
+   * shows never disagree.
+   */
   health(): Promise<Result<BackendHealth>> {
-    return withTimeout(this.#inner.health(), this.#timeoutMs, this.name, undefined);
+    return withTimeout(this.#inner.health(), this.#timeoutMs, this.name, undefined).then((result) => {
+      if (this.#breaker !== undefined) this.#record(this.#breaker, result);
+      return result;
+    });
   }
   close() {
+    this.#stopListening?.();
     return this.#inner.close();
+  }
+
+  /**
+   * Why calls are refused or failing, in words for a health report (never credentials: the
+   * messages are the backend's own, which name host and port only); `undefined` when the
+   * circuit is closed and the client does not report itself disconnected.
+   */
+  unhealthyReason(): string | undefined {
+    const last = this.#lastFailure === undefined ? '' : `; last failure: ${this.#lastFailure.message}`;
+    const circuit = this.circuit;
+    if (circuit !== 'closed') {
+      return `circuit ${circuit} after ${this.#breaker?.failures ?? 0} consecutive failures${last}`;
+    }
+    if (this.connection?.state === 'disconnected') return `client disconnected${last}`;
+    return undefined;
   }
   /** The inner backend's description (see `CacheBackend.describe`), or its name. */
   describe(): string {
     return this.#inner.describe?.() ?? this.#inner.name;
   }
 
-  /** `undefined` when the call may go ahead; a `CIRCUIT_OPEN` failure when the circuit is open. */
+  /**
+   * `undefined` when the call may go ahead; a `CIRCUIT_OPEN` failure when the circuit is open;
+   * a `CONNECTION` failure (counted by the breaker) while the client reports itself disconnected.
+   */
   #pass(key: string | undefined): Promise<Result<never>> | undefined {
     const breaker = this.#breaker;
-    if (breaker === undefined || breaker.tryPass()) return undefined;
-    return Promise.resolve(
-      err(
-        new CacheError('CIRCUIT_OPEN', `circuit open for backend '${this.name}'`, {
-          key,
-          backend: this.name,
-        }),
-      ),
+    if (breaker !== undefined && !breaker.tryPass()) {
+      return Promise.resolve(
+        err(
+          new CacheError('CIRCUIT_OPEN', `circuit open for backend '${this.name}'`, {
+            key,
+            backend: this.name,
+          }),
+        ),
+      );
+    }
+    if (this.connection?.state !== 'disconnected') return undefined;
+    const error = new CacheError(
+      'CONNECTION',
+      `${this.describe()}: disconnected (failing fast until the client reconnects)`,
+      { key, backend: this.name },
     );
+    if (breaker !== undefined) this.#record(breaker, err(error));
+    return Promise.resolve(err(error));
+  }
+
+  #record<T>(breaker: CircuitBreaker, result: Result<T>): void {
+    if (result.ok || !TRIPPING.has(result.error.code)) {
+      breaker.success();
+      return;
+    }
+    this.#lastFailure = result.error;
+    breaker.failure();
   }
 
   /**
@@ -127,13 +188,14 @@ export class ResilientBackend implements CacheBackend {
     const deadlines = this.#deadlines;
     return new Promise((resolve) => {
       const pending = deadlines.add(() => {
-        breaker?.failure();
-        resolve(err(timeoutError(backend, ms, key)));
+        const timeout = err(timeoutError(backend, ms, key));
+        if (breaker !== undefined) this.#record(breaker, timeout);
+        resolve(timeout);
       });
       const settle = (result: Result<T>): void => {
         if (pending.settled) return; // timed out already
         pending.settled = true;
-        if (breaker !== undefined) record(breaker, result);
+        if (breaker !== undefined) this.#record(breaker, result);
         resolve(result);
       };
       operation.then(settle, (error: unknown) =>
@@ -142,11 +204,6 @@ export class ResilientBackend implements CacheBackend {
       );
     });
   }
-}
-
-function record<T>(breaker: CircuitBreaker, result: Result<T>): void {
-  if (result.ok || !TRIPPING.has(result.error.code)) breaker.success();
-  else breaker.failure();
 }
 
 function timeoutError(backend: string, ms: number, key: string | undefined): CacheError {

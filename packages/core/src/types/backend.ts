@@ -1,5 +1,6 @@
 import type { Result } from '../result.js';
 import type { Slot } from '../tiers/slot-store.js';
+import type { BackendConnection } from './connection.js';
 
 /** What a backend can do beyond the basic contract. The service adapts to it. */
 export interface BackendCapabilities {
@@ -141,6 +142,13 @@ export interface CacheBackend {
   readonly inProcess?: InProcessReads;
   /** Optional lock provider; shared backends without one get the generic `add`-based lock. */
   readonly locks?: LockProvider;
+  /**
+   * Optional, for network backends: the connection as the client sees it. The service's
+   * circuit breaker half-opens as soon as it reports `connected` again (recovery as fast as the
+   * client reconnects, not after the cool-down) and fails calls fast while it reports
+   * `disconnected`. Without it, the breaker relies on its cool-down alone.
+   */
+  readonly connection?: BackendConnection;
   /**
    * Optional, for diagnostics: where the backend connects and, while it cannot, why
    * (`redis 127.0.0.1:6390, last connection error: connect ECONNREFUSED 127.0.0.1:6390`).

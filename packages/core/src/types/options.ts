@@ -188,8 +188,14 @@ export interface CacheHealth {
   readonly healthy: boolean;
   /** Probe round trip, when it answered. */
   readonly latencyMs?: number;
-  /** The circuit breaker's state. */
+  /** The circuit breaker's state (`closed` whenever `healthy` is true). */
   readonly circuit: CircuitState;
+  /** The probe's failure, when it failed. */
   readonly error?: CacheError;
+  /**
+   * Why the backend is unhealthy, when it is: the open circuit and its last failure, a client
+   * that reports itself disconnected, or the failed probe. Never includes credentials.
+   */
+  readonly reason?: string;
   readonly details?: Readonly<Record<string, unknown>>;
 }

@@ -2,7 +2,9 @@ import { performance } from 'node:perf_hooks';
 import { CacheError, CacheUsageError } from '../../errors.js';
 import { err, OK_VOID, ok, type Result } from '../../result.js';
 import type { BackendCapabilities, BackendHealth, CacheBackend, TaggedRead } from '../../types/backend.js';
+import type { BackendConnection } from '../../types/connection.js';
 import { ClientSlot, toBuffer } from '../client-slot.js';
+import { ConnectionWatch } from './connection-watch.js';
 import { createMemjsClient, type MemjsClient, toMemcachedError } from './memcached-client.js';
 import { memcachedExpiry, memcachedKey } from './memcached-keys.js';
 import { memcachedGetTagged } from './memcached-tagged.js';
@@ -52,6 +54,9 @@ export class MemcachedBackend implements CacheBackend {
   readonly #serverCount: number;
   readonly #slot: ClientSlot<MemjsClient>;
   readonly #writes = new WriteBatching();
+  readonly #watch = new ConnectionWatch();
+  /** The client's connection state (see `connection-watch.ts`), which the circuit breaker follows. */
+  readonly connection: BackendConnection = this.#watch.signal;
 
   constructor(options: MemcachedBackendOptions = {}) {
     if (options === null || typeof options !== 'object') {
@@ -67,8 +72,9 @@ export class MemcachedBackend implements CacheBackend {
       maxValueSize: this.#maxItemSize - ITEM_OVERHEAD - 250,
     };
     if (options.client !== undefined) {
-      this.#slot = new ClientSlot({ client: options.client }, this.name, toMemcachedError);
+      this.#slot = new ClientSlot({ client: options.client }, this.name, this.#toError);
       this.#serverCount = options.client.servers.length;
+      this.#watch.follow(options.client);
       return;
     }
     const servers = normalizeServers(options.servers ?? '127.0.0.1:11211');
@@ -78,8 +84,11 @@ export class MemcachedBackend implements CacheBackend {
         servers,
         timeoutMs: options.timeoutMs ?? 500,
         retries: options.retries ?? 0,
+      }).then((client) => {
+        this.#watch.follow(client);
+        return client;
       });
-    this.#slot = new ClientSlot({ connect }, this.name, toMemcachedError);
+    this.#slot = new ClientSlot({ connect }, this.name, this.#toError);
   }
 
   get(key: string): Promise<Result<Uint8Array | undefined>> {
@@ -107,10 +116,10 @@ export class MemcachedBackend implements CacheBackend {
       this.#writes.cork(client);
       try {
         return memcachedGetTagged(client, key, tagKeyPrefix, tagHint).then(ok, (error: unknown) =>
-          err(toMemcachedError(error, key)),
+          err(this.#toError(error, key)),
         );
       } catch (error) {
-        return Promise.resolve(err(toMemcachedError(error, key)));
+        return Promise.resolve(err(this.#toError(error, key)));
       }
     }
     return this.#slot.run(key, (client) => memcachedGetTagged(client, key, tagKeyPrefix, tagHint));
@@ -189,10 +198,18 @@ export class MemcachedBackend implements CacheBackend {
   }
 
   async close(): Promise<Result<void>> {
+    this.#watch.stop();
     const client = await this.#slot.release();
     client?.close();
     return OK_VOID;
   }
+
+  /** A memjs failure as a `CacheError`; a connection failure also marks the client disconnected. */
+  readonly #toError = (error: unknown, key: string | undefined): CacheError => {
+    const failure = toMemcachedError(error, key);
+    if (failure.code === 'CONNECTION') this.#watch.lost();
+    return failure;
+  };
 
   #checkSize(key: string, value: Uint8Array): Result<never> | undefined {
     const room = this.#maxItemSize - ITEM_OVERHEAD - Buffer.byteLength(memcachedKey(key));

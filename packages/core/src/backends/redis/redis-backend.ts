@@ -10,13 +10,17 @@ import type {
   LockProvider,
   TaggedRead,
 } from '../../types/backend.js';
+import type { BackendConnection } from '../../types/connection.js';
 import { ClientSlot, toBuffer } from '../client-slot.js';
+import { ConnectionSignal } from '../connection-signal.js';
 import { clusterGetMany, clusterGetTagged, deleteMatching, scanTargets } from './cluster.js';
+import { followConnection, reviveWhenEnded } from './connection-events.js';
 import { hintedRead } from './hinted-read.js';
 import { GET_TAGGED_SCRIPT, INCR_SCRIPT, LuaScript } from './lua-scripts.js';
 import { MgetBatcher } from './mget-batcher.js';
 import { createRedisClient, type IoredisClient } from './redis-client.js';
-import { redisEndpoint, toRedisError, withConnectionCause } from './redis-errors.js';
+import { resolveRedisConnection } from './redis-connection.js';
+import { toRedisError, withConnectionCause } from './redis-errors.js';
 import { type RedisLockOptions, RedisLockProvider } from './redis-lock.js';
 import type { RedisClient, RedisConnectionOptions } from './redis-types.js';
 
@@ -72,12 +76,22 @@ export class RedisBackend implements CacheBackend {
     maxValueSize: 512 * 1024 * 1024,
   };
   readonly locks: LockProvider;
+  /** The client's connection state (ready or not), which the service's circuit breaker follows. */
+  readonly connection: BackendConnection;
+  readonly #signal: ConnectionSignal;
   readonly #lockProvider: RedisLockProvider;
   readonly #scanCount: number;
   readonly #slot: ClientSlot<IoredisClient>;
   readonly #endpoint: string;
   /** The last connection error the client reported, until it is ready again. */
   #lastCause: Error | undefined;
+  /** Set by `close()`: an ending client is then not revived. */
+  #closing = false;
+  readonly #connectionEvents = {
+    ready: (): void => {
+      this.#lastCause = undefined;
+    },
+  };
   #mget: { readonly client: IoredisClient; readonly batcher: MgetBatcher } | undefined;
 
   constructor(options: RedisBackendOptions = {}) {
@@ -92,21 +106,25 @@ export class RedisBackend implements CacheBackend {
     // config entry not yet needed) dials nothing and cannot keep the process alive.
     // The listener also keeps ioredis from printing every failed reconnection: failures reach
     // callers as Results, and the service announces the first one (see FailureWarning).
+    const injected = options.client as IoredisClient | undefined;
+    const settings = injected === undefined ? resolveRedisConnection(options) : undefined;
+    this.#signal = new ConnectionSignal(injected?.status === 'ready' ? 'connected' : 'unknown');
+    this.connection = this.#signal;
     const connect = (): Promise<IoredisClient> =>
-      createRedisClient(options, (error) => {
+      createRedisClient(settings!, (error) => {
         this.#lastCause = error;
       }).then((client) => {
-        client.on('ready', () => {
-          this.#lastCause = undefined;
-        });
+        followConnection(client, this.#signal, this.#connectionEvents);
+        reviveWhenEnded(client, () => this.#closing);
         return client;
       });
-    this.#endpoint = options.client !== undefined ? 'injected client' : redisEndpoint(options);
+    this.#endpoint = settings?.endpoint ?? 'injected client';
     this.#slot = new ClientSlot<IoredisClient>(
-      options.client !== undefined ? { client: options.client as IoredisClient } : { connect },
+      injected !== undefined ? { client: injected } : { connect },
       this.name,
       this.#toError,
     );
+    if (injected !== undefined) followConnection(injected, this.#signal, this.#connectionEvents);
     this.#lockProvider = new RedisLockProvider(() => this.#slot.ready(), options.lock);
     this.locks = this.#lockProvider;
   }
@@ -228,6 +246,7 @@ export class RedisBackend implements CacheBackend {
   }
 
   async close(): Promise<Result<void>> {
+    this.#closing = true;
     await this.#lockProvider.close();
     const client = await this.#slot.release();
     if (client === undefined) return OK_VOID;
