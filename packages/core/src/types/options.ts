@@ -149,6 +149,11 @@ export interface LoaderContext<T> {
   /** Overrides the TTL for this value. */
   setTtl(ttl: Duration): void;
   /**
+   * Overrides the grace period for this value (how long it may be served stale after its TTL,
+   * see `GetOrSetOptions.grace`); `0` for none. Read back only by calls that pass a `grace`.
+   */
+  setGrace(grace: Duration): void;
+  /**
    * Returns the value to the caller (and to callers sharing this load) without storing it;
    * `detail` (why) is reported by `getOrSetReport` as `{ reason: 'skipped', detail }`.
    */
