@@ -1,4 +1,5 @@
 import { describe } from 'vitest';
+import { freshnessRules } from './rules-freshness.js';
 import { hardeningRules } from './rules-hardening.js';
 import { nestingRules } from './rules-nesting.js';
 import { poisoningRules } from './rules-poisoning.js';
@@ -20,5 +21,6 @@ export function behaviourSuite(framework: string, makeApp: AppFactory, backend: 
     nestingRules(framework, context);
     poisoningRules(context);
     hardeningRules(framework, context);
+    freshnessRules(framework, context);
   });
 }

@@ -9,6 +9,7 @@ import { finalKey, variantKey } from './cache-key.js';
 import { type Outcome, outcomeHeaders } from './cache-status.js';
 import { isNotModified, notModifiedHeaders } from './conditional.js';
 import type { Exchange } from './exchange.js';
+import { staleWindows } from './freshness.js';
 import { type Cached, type LoadPlan, loadResponse, OTHER_VARIANT } from './load-response.js';
 import { routeSource } from './route-source.js';
 import type { ResolvedSettings } from './settings.js';
@@ -198,8 +199,9 @@ function sendStored(
 ): void {
   const now = Date.now();
   const ttlMs = stored.freshUntil - now;
-  const ageMs = now - stored.storedAt;
-  const stale = fallback || (ttlMs <= 0 && Math.max(settings.swrMs, settings.staleIfErrorMs) > 0);
+  const ageMs = now - stored.storedAt + stored.initialAge;
+  const windows = staleWindows(stored, settings);
+  const stale = fallback || (ttlMs <= 0 && Math.max(windows.swrMs, windows.staleIfErrorMs) > 0);
   const outcome: Outcome = stale
     ? { kind: 'stale', ttlMs, ageMs, detail: fallback ? 'stale-if-error' : 'stale-while-revalidate' }
     : { kind: 'hit', ttlMs, ageMs, collapsed };
