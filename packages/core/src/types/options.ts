@@ -134,6 +134,11 @@ export interface GetOrSetOptions extends SetOptions {
 export interface InvalidateOptions {
   /** Who invalidates, for metrics and the dashboard (carried by the `invalidate` event). */
   readonly source?: CacheSource;
+  /**
+   * Queue a CDN purge of these tags with the cache's purgers. Default `true`; `false` for tags
+   * no CDN copy carries (the HTTP middleware's internal ones).
+   */
+  readonly purge?: boolean;
 }
 
 /** What a loader receives. */
