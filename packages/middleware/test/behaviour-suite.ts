@@ -1,6 +1,7 @@
 import { describe } from 'vitest';
 import { freshnessRules } from './rules-freshness.js';
 import { hardeningRules } from './rules-hardening.js';
+import { invalidationRules } from './rules-invalidation.js';
 import { nestingRules } from './rules-nesting.js';
 import { poisoningRules } from './rules-poisoning.js';
 import { servingRules } from './rules-serving.js';
@@ -22,5 +23,6 @@ export function behaviourSuite(framework: string, makeApp: AppFactory, backend: 
     poisoningRules(context);
     hardeningRules(framework, context);
     freshnessRules(framework, context);
+    invalidationRules(framework, context);
   });
 }

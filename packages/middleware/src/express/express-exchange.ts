@@ -4,9 +4,10 @@ import { hideConditionals } from '../http/hidden-headers.js';
 import { type RequestInfo, requestInfo } from '../http/request-info.js';
 import { UNROUTED } from '../http/route-source.js';
 import type { ResolvedSettings } from '../http/settings.js';
-import type { HeaderList } from '../http/stored-response.js';
+import type { HeaderList, ResponseHead } from '../http/stored-response.js';
 import { runtimeTagList } from '../http/tag-header.js';
 import { type BelowTee, teeResponse } from './tee.js';
+import { watchHead } from './watch-head.js';
 
 /** One Express request as the engine sees it: translation only. */
 export class ExpressExchange implements Exchange {
@@ -38,8 +39,9 @@ export class ExpressExchange implements Exchange {
     return runtimeTagList(this.#res.locals?.cacheTags);
   }
 
-  passThrough(headers: HeaderList): Promise<void> {
+  passThrough(headers: HeaderList, onHead?: (head: ResponseHead) => Promise<void>): Promise<void> {
     for (const [name, value] of headers) this.#res.setHeader(name, value);
+    if (onHead !== undefined) watchHead(this.#res, onHead);
     this.forwarded = true;
     this.#next();
     return Promise.resolve();

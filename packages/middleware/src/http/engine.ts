@@ -17,6 +17,7 @@ import { bypassReason } from './storability.js';
 import { fromStoredEntry, type StoredResponse } from './stored-response.js';
 import { tagHeaderFields } from './tag-fields.js';
 import { inspectUnkeyedInputs } from './unkeyed-inputs.js';
+import { invalidateAfterUnsafe, isUnsafe } from './unsafe-invalidation.js';
 import { varyMatches } from './vary.js';
 
 /** A lookup's result: the adapter's response is already settled, or a stored response to send. */
@@ -45,7 +46,11 @@ export async function handleRequest(settings: ResolvedSettings, exchange: Exchan
       bypass === 'method'
         ? { kind: 'bypass', fwd: 'method' }
         : { kind: 'bypass', fwd: 'bypass', detail: bypass };
-    return exchange.passThrough(outcomeHeaders(settings, outcome));
+    const headers = outcomeHeaders(settings, outcome);
+    if (bypass !== 'method' || !isUnsafe(request.method)) return exchange.passThrough(headers);
+    return exchange.passThrough(headers, (head) =>
+      invalidateAfterUnsafe(settings, request, exchange.native, head),
+    );
   }
   const unkeyed = inspectUnkeyedInputs(request);
   if (unkeyed.refusal !== undefined) {
@@ -67,12 +72,20 @@ export async function handleRequest(settings: ResolvedSettings, exchange: Exchan
   }
   if (request.method === 'HEAD') return serveHead(settings, exchange, key, tags);
 
-  const plan: LoadPlan = { settings, exchange, tags, expectedVary: undefined, missReason: 'uri-miss' };
+  const plan: LoadPlan = {
+    settings,
+    exchange,
+    tags,
+    variantOf: undefined,
+    expectedVary: undefined,
+    missReason: 'uri-miss',
+  };
   let found = await lookup(key, plan);
   if (found.kind === 'stored' && !varyMatches(found.stored, request)) {
     const vary = found.stored.vary;
     found = await lookup(variantKey(key, vary, request), {
       ...plan,
+      variantOf: key,
       expectedVary: vary,
       missReason: 'vary-miss',
     });

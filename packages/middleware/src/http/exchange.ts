@@ -66,8 +66,12 @@ export interface Exchange {
   route(): string;
   /** Tags the handler added at run time so far. */
   runtimeTags(): readonly string[];
-  /** Runs the rest of the chain without caching, these headers added to its response. */
-  passThrough(headers: HeaderList): Promise<void>;
+  /**
+   * Runs the rest of the chain without caching, these headers added to its response. `onHead`
+   * is called with the response head before it is sent (Koa awaits it; Express starts it as
+   * the head is written, so the work begins before the client can see the response).
+   */
+  passThrough(headers: HeaderList, onHead?: (head: ResponseHead) => Promise<void>): Promise<void>;
   /**
    * Runs the rest of the chain and captures its response while it is sent. The request's
    * conditional headers are hidden from the handler, so the stored response is complete.

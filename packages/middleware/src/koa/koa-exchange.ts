@@ -44,9 +44,14 @@ export class KoaExchange implements Exchange {
     return runtimeTagList(this.native.state.cacheTags);
   }
 
-  async passThrough(headers: HeaderList): Promise<void> {
+  async passThrough(headers: HeaderList, onHead?: (head: ResponseHead) => Promise<void>): Promise<void> {
     for (const [name, value] of headers) this.native.set(name, value);
     await this.#next();
+    // Koa sends once the chain unwinds: the work is done before the client sees the response.
+    if (onHead !== undefined && this.native.respond !== false) {
+      const ctx = this.native;
+      await onHead({ status: ctx.status, headers: { ...ctx.response.headers } as HeaderMap });
+    }
   }
 
   async capture(hooks: CaptureHooks): Promise<Capture> {
