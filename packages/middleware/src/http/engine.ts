@@ -7,7 +7,7 @@ import {
 } from '@tagcache/core';
 import { finalKey, variantKey } from './cache-key.js';
 import { type Outcome, outcomeHeaders } from './cache-status.js';
-import { isNotModified, notModifiedHeaders } from './conditional.js';
+import { isNotModified } from './conditional.js';
 import type { Exchange } from './exchange.js';
 import { staleWindows } from './freshness.js';
 import { type Cached, type LoadPlan, loadResponse, OTHER_VARIANT } from './load-response.js';
@@ -17,7 +17,7 @@ import { bypassReason } from './storability.js';
 import { fromStoredEntry, type StoredResponse } from './stored-response.js';
 import { tagHeaderFields } from './tag-fields.js';
 import { inspectUnkeyedInputs } from './unkeyed-inputs.js';
-import { invalidateAfterUnsafe, isUnsafe } from './unsafe-invalidation.js';
+import { invalidateAfterUnsafe, isUnsafe, variantsTag } from './unsafe-invalidation.js';
 import { varyMatches } from './vary.js';
 
 /** A lookup's result: the adapter's response is already settled, or a stored response to send. */
@@ -26,6 +26,8 @@ type Found =
   | { readonly kind: 'pass'; readonly detail: string }
   | {
       readonly kind: 'stored';
+      /** The key it was read under (primary or variant). */
+      readonly key: string;
       readonly stored: StoredResponse;
       readonly fallback: boolean;
       /** Shared from a concurrent request's load rather than read from the cache. */
@@ -76,19 +78,23 @@ export async function handleRequest(settings: ResolvedSettings, exchange: Exchan
     settings,
     exchange,
     tags,
-    variantOf: undefined,
     expectedVary: undefined,
     missReason: 'uri-miss',
   };
   let found = await lookup(key, plan);
   if (found.kind === 'stored' && !varyMatches(found.stored, request)) {
     const vary = found.stored.vary;
-    found = await lookup(variantKey(key, vary, request), {
-      ...plan,
-      variantOf: key,
-      expectedVary: vary,
-      missReason: 'vary-miss',
-    });
+    // Every variant entry carries the URL's variants tag: an unsafe request drops them all.
+    const variantTags = [...tags, variantsTag(key)];
+    found = await lookup(
+      variantKey(key, vary, request),
+      {
+        ...plan,
+        expectedVary: vary,
+        missReason: 'vary-miss',
+      },
+      variantTags,
+    );
     if (found.kind === 'stored' && !varyMatches(found.stored, request))
       found = { kind: 'pass', detail: 'vary' };
   }
@@ -97,7 +103,7 @@ export async function handleRequest(settings: ResolvedSettings, exchange: Exchan
     const headers = outcomeHeaders(settings, { kind: 'miss', fwd: 'uri-miss', detail: found.detail });
     return exchange.passThrough([...headers, ...tagHeaderFields(settings, tags)]);
   }
-  sendStored(settings, exchange, found.stored, found.fallback, found.collapsed);
+  sendStored(settings, exchange, found.key, found.stored, found.fallback, found.collapsed);
 }
 
 /** A key function's result: a string, or a `CacheUsageError` (an `async` one gives a Promise). */
@@ -128,10 +134,12 @@ async function serveHead(
 ): Promise<void> {
   const cache = settings.cache;
   let stored: StoredResponse | undefined;
+  let storedKey = key;
   try {
     stored = fromStoredEntry(await cache.get(key));
     if (stored !== undefined && !varyMatches(stored, exchange.request)) {
-      const second = fromStoredEntry(await cache.get(variantKey(key, stored.vary, exchange.request)));
+      storedKey = variantKey(key, stored.vary, exchange.request);
+      const second = fromStoredEntry(await cache.get(storedKey));
       stored = second !== undefined && varyMatches(second, exchange.request) ? second : undefined;
     }
   } catch (error) {
@@ -142,11 +150,11 @@ async function serveHead(
     const headers = outcomeHeaders(settings, { kind: 'miss', fwd: 'uri-miss', detail: 'head' });
     return exchange.passThrough([...headers, ...tagHeaderFields(settings, tags)]);
   }
-  sendStored(settings, exchange, stored, false, false);
+  sendStored(settings, exchange, storedKey, stored, false, false);
 }
 
 /** `getOrSetReport` on one key, the handler as loader; turns its outcome into a {@link Found}. */
-async function lookup(key: string, plan: LoadPlan): Promise<Found> {
+async function lookup(key: string, plan: LoadPlan, keyTags: readonly string[] = plan.tags): Promise<Found> {
   const { settings } = plan;
   let got: GetOrSetReport<Cached>;
   try {
@@ -155,7 +163,7 @@ async function lookup(key: string, plan: LoadPlan): Promise<Found> {
       (context) => loadResponse(context, plan),
       lookupOptions(
         settings,
-        plan.tags,
+        keyTags,
         routeSource(settings.memo, plan.exchange.request.method, plan.exchange.route()),
       ),
     );
@@ -181,6 +189,7 @@ async function lookup(key: string, plan: LoadPlan): Promise<Found> {
   }
   return {
     kind: 'stored',
+    key,
     stored: response,
     fallback: outcome === 'fallback',
     collapsed: outcome === 'shared',
@@ -202,10 +211,15 @@ function lookupOptions(
   return memo.options;
 }
 
-/** A hit (fresh, stale or shared from a concurrent load): `304` when the client's copy is current. */
+/**
+ * A hit (fresh, stale or shared from a concurrent load): `304` when the client's copy is
+ * current. The entry's rendering is built once per process; only `Age`, `X-Cache` and
+ * `Cache-Status` are computed per hit.
+ */
 function sendStored(
   settings: ResolvedSettings,
   exchange: Exchange,
+  key: string,
   stored: StoredResponse,
   fallback: boolean,
   collapsed: boolean,
@@ -218,14 +232,10 @@ function sendStored(
   const outcome: Outcome = stale
     ? { kind: 'stale', ttlMs, ageMs, detail: fallback ? 'stale-if-error' : 'stale-while-revalidate' }
     : { kind: 'hit', ttlMs, ageMs, collapsed };
-  const notModified = isNotModified(exchange.request.headers, stored);
-  const status = notModified ? 304 : stored.status;
+  const rendered = settings.renders.render(settings, key, stored);
   exchange.send({
-    status,
-    headers: notModified ? notModifiedHeaders(stored.headers) : stored.headers,
-    tagHeaders: tagHeaderFields(settings, stored.tags),
+    rendered: isNotModified(exchange.request.headers, stored) ? rendered.notModified() : rendered,
     cacheHeaders: outcomeHeaders(settings, outcome),
-    body: notModified || status === 204 ? undefined : stored,
     replace: fallback,
   });
 }

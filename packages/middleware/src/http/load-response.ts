@@ -14,7 +14,6 @@ import {
   toStoredEntry,
 } from './stored-response.js';
 import { tagHeaderFields } from './tag-fields.js';
-import { variantsTag } from './unsafe-invalidation.js';
 import { parseVary, sameNames, varyMatches, varySignature } from './vary.js';
 
 /** What a load hands to `getOrSetReport`: a response to store, or `undefined` when it was not storable. */
@@ -28,8 +27,6 @@ export interface LoadPlan {
   readonly settings: ResolvedSettings;
   readonly exchange: Exchange;
   readonly tags: readonly string[];
-  /** For a variant key: the primary key it belongs to (its entry carries {@link variantsTag}). */
-  readonly variantOf: string | undefined;
   /** For a variant key: the `Vary` names it was computed from. */
   readonly expectedVary: readonly string[] | undefined;
   readonly missReason: 'uri-miss' | 'vary-miss';
@@ -100,7 +97,6 @@ export async function loadResponse(context: LoaderContext<Cached>, plan: LoadPla
   }
   // A tag that is no tag (a lone surrogate) would make the core refuse the load after the fact.
   if (runtimeTags.length > 0) context.addTags(...runtimeTags.filter(wellFormed));
-  if (plan.variantOf !== undefined) context.addTags(variantsTag(plan.variantOf));
   const lifetime = storedLifetime(stored, settings);
   if (lifetime.ttl !== undefined) context.setTtl(lifetime.ttl);
   if (lifetime.grace !== undefined) context.setGrace(lifetime.grace);
