@@ -11,6 +11,7 @@ import { isNotModified } from './conditional.js';
 import type { Exchange } from './exchange.js';
 import { staleWindows } from './freshness.js';
 import { type Cached, type LoadPlan, loadResponse, OTHER_VARIANT } from './load-response.js';
+import { renders } from './rendered.js';
 import { routeSource } from './route-source.js';
 import type { ResolvedSettings } from './settings.js';
 import { bypassReason } from './storability.js';
@@ -232,7 +233,7 @@ function sendStored(
   const outcome: Outcome = stale
     ? { kind: 'stale', ttlMs, ageMs, detail: fallback ? 'stale-if-error' : 'stale-while-revalidate' }
     : { kind: 'hit', ttlMs, ageMs, collapsed };
-  const rendered = settings.renders.render(settings, key, stored);
+  const rendered = renders.render(settings, key, stored);
   exchange.send({
     rendered: isNotModified(exchange.request.headers, stored) ? rendered.notModified() : rendered,
     cacheHeaders: outcomeHeaders(settings, outcome),

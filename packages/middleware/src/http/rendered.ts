@@ -22,23 +22,25 @@ export interface RenderedResponse {
   notModified(): RenderedResponse;
 }
 
-/** What is kept per entry: the entry's identity and its rendering. */
+/** What is kept per entry: the entry's identity (and the middleware's) and its rendering. */
 interface Slot {
+  readonly settings: ResolvedSettings;
   readonly storedAt: number;
   readonly etag: string;
   readonly rendered: RenderedResponse;
   readonly bytes: number;
 }
 
-/** Renders kept per middleware: at most this many... */
-const MAX_ENTRIES = 1000;
+/** Renders kept per process: at most this many... */
+const MAX_ENTRIES = 2000;
 /** ...and at most this many body bytes (a render duplicates the body of an in-process entry). */
-const MAX_BYTES = 16 * 1024 * 1024;
+const MAX_BYTES = 32 * 1024 * 1024;
 
 /**
- * Renderings of the entries a middleware served, by cache key. An entry read again (from any
- * backend, as a new object or the same one) is the same entry when its `storedAt` and `etag`
- * match; a replaced entry is rendered anew. Bounded (first in, first out).
+ * Renderings of the entries served in this process, by cache key. An entry read again (from
+ * any backend, as a new object or the same one) by the same middleware is the same entry when
+ * its `storedAt` and `etag` match; a replaced entry is rendered anew. One per process, bounded
+ * (first in, first out), however many routes mount a middleware.
  */
 export class RenderCache {
   readonly #slots = new Map<string, Slot>();
@@ -47,13 +49,18 @@ export class RenderCache {
   /** The rendering of `stored`, the entry at `key`. */
   render(settings: ResolvedSettings, key: string, stored: StoredResponse): RenderedResponse {
     const slot = this.#slots.get(key);
-    if (slot !== undefined && slot.storedAt === stored.storedAt && slot.etag === stored.etag)
+    if (
+      slot !== undefined &&
+      slot.storedAt === stored.storedAt &&
+      slot.etag === stored.etag &&
+      slot.settings === settings
+    )
       return slot.rendered;
     const rendered = renderStored(settings, stored);
     const bytes = rendered.body?.byteLength ?? 0;
     if (slot !== undefined) this.#forget(key, slot);
     if (bytes <= MAX_BYTES / 4) {
-      this.#slots.set(key, { storedAt: stored.storedAt, etag: stored.etag, rendered, bytes });
+      this.#slots.set(key, { settings, storedAt: stored.storedAt, etag: stored.etag, rendered, bytes });
       this.#bytes += bytes;
       this.#evict();
     }
@@ -72,6 +79,9 @@ export class RenderCache {
     }
   }
 }
+
+/** The process's render cache. */
+export const renders: RenderCache = new RenderCache();
 
 /** Builds the rendering of a stored response (status, headers with the tag header, bytes). */
 export function renderStored(settings: ResolvedSettings, stored: StoredResponse): RenderedResponse {

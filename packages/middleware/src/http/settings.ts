@@ -20,7 +20,6 @@ import {
   tagHeaderOption,
 } from './option-checks.js';
 import { type CacheResponsesOptions, DEFAULT_STATUSES, type TagHeaderFormat } from './options.js';
-import { RenderCache } from './rendered.js';
 import type { RequestInfo } from './request-info.js';
 import type { HeaderList } from './stored-response.js';
 
@@ -50,8 +49,6 @@ export interface ResolvedSettings {
   readonly lookupOptions: { readonly ttl: number; readonly grace?: number; readonly refresh: 'caller' };
   /** Per-middleware memos of the hit path (see `tag-fields.ts` and `engine.ts`). */
   readonly memo: HitMemo;
-  /** Entries pre-rendered for hits (see `rendered.ts`). */
-  readonly renders: RenderCache;
 }
 
 /** What requests reuse: the last clean tag header, and the last `getOrSet` options. */
@@ -124,7 +121,6 @@ export function resolveSettings<Native>(options: CacheResponsesOptions<Native>):
       ...(graceMs > 0 || ttlFromResponse ? { grace: Math.max(graceMs, 1) / 1000 } : {}),
       refresh: 'caller',
     },
-    renders: new RenderCache(),
     memo: {
       tags: undefined,
       fields: [],
