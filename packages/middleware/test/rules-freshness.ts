@@ -240,6 +240,26 @@ export function freshnessRules(_framework: string, { setup, cached, counter }: S
     expect((await http.get('/no-window')).status).toBe(503);
   });
 
+  it('must-revalidate keeps a response out of the route stale windows (never served stale)', async () => {
+    let fail = false;
+    const { http } = await setup([
+      {
+        path: '/strict',
+        cache: fromResponse({ staleIfError: 60 }),
+        handle: () =>
+          fail
+            ? { status: 503, body: 'down' }
+            : { body: 'good', headers: { 'cache-control': 'max-age=1, must-revalidate' } },
+      },
+    ]);
+    await http.get('/strict');
+    expect((await http.get('/strict')).headers['x-cache']).toBe('HIT');
+    vi.useFakeTimers({ toFake: ['Date'] });
+    vi.setSystemTime(Date.now() + 5000);
+    fail = true;
+    expect((await http.get('/strict')).status).toBe(503);
+  });
+
   it('max-age=0 with a stale window is stored already stale and served stale to concurrent requests', async () => {
     const gate = deferred();
     const entered = deferred();

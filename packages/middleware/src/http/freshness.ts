@@ -57,11 +57,15 @@ export function responseFreshness(
   const apparentAge = dateMs === undefined ? 0 : Math.max(0, responseTime - dateMs);
   const correctedAge = (age ?? 0) * 1000 + Math.max(0, responseTime - requestTime);
   const initialAgeMs = Math.max(apparentAge, correctedAge);
+  // must-revalidate / proxy-revalidate (§5.2.2.2, §5.2.2.8): never stale in the route's windows;
+  // only in windows the response itself gives.
+  const revalidate = directives?.has('must-revalidate') || directives?.has('proxy-revalidate');
+  const none = revalidate ? 0 : undefined;
   return {
     freshMs: age === null ? 0 : lifetimeMs - initialAgeMs,
     initialAgeMs,
-    swrMs: windowMs(directives, 'stale-while-revalidate'),
-    staleIfErrorMs: windowMs(directives, 'stale-if-error'),
+    swrMs: windowMs(directives, 'stale-while-revalidate') ?? none,
+    staleIfErrorMs: windowMs(directives, 'stale-if-error') ?? none,
   };
 }
 
