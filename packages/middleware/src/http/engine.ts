@@ -75,13 +75,7 @@ export async function handleRequest(settings: ResolvedSettings, exchange: Exchan
   }
   if (request.method === 'HEAD') return serveHead(settings, exchange, key, tags);
 
-  const plan: LoadPlan = {
-    settings,
-    exchange,
-    tags,
-    expectedVary: undefined,
-    missReason: 'uri-miss',
-  };
+  const plan: LoadPlan = { settings, exchange, tags, expectedVary: undefined, missReason: 'uri-miss' };
   let found = await lookup(key, plan);
   if (found.kind === 'stored' && !varyMatches(found.stored, request)) {
     const vary = found.stored.vary;
