@@ -5,6 +5,7 @@ import { invalidationRules } from './rules-invalidation.js';
 import { nestingRules } from './rules-nesting.js';
 import { poisoningRules } from './rules-poisoning.js';
 import { servingRules } from './rules-serving.js';
+import { staleDirectiveRules } from './rules-stale-directives.js';
 import { storageRules } from './rules-storage.js';
 import type { AppFactory } from './support/apps.js';
 import type { BackendVariant } from './support/backends.js';
@@ -23,6 +24,7 @@ export function behaviourSuite(framework: string, makeApp: AppFactory, backend: 
     poisoningRules(context);
     hardeningRules(framework, context);
     freshnessRules(framework, context);
+    staleDirectiveRules(framework, context);
     invalidationRules(framework, context);
   });
 }
