@@ -192,7 +192,7 @@ export class CacheService {
     const done = await this.#core.tags.write(versions);
     // Also after a failure: some versions may have changed.
     this.#core.l1?.invalidated(versions);
-    this.#purges?.enqueue(checked);
+    if (options?.purge !== false) this.#purges?.enqueue(checked);
     if (started >= 0) this.#core.endCall('invalidate', started, done.ok);
     if (!done.ok) {
       this.#core.fail(done.error, 'invalidateTags');

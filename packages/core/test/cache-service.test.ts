@@ -7,6 +7,24 @@ afterEach(() => {
 });
 
 describe('CacheService basics', () => {
+  it('invalidateTags with purge: false invalidates without queueing a CDN purge', async () => {
+    const purged: string[][] = [];
+    const purger = {
+      name: 'probe',
+      batch: { maxTags: 10 },
+      purge: async (tags: readonly string[]) => void purged.push([...tags]),
+    };
+    const cache = new CacheService({ backend: new MemoryBackend(), purgers: [purger] });
+    await cache.set('a', 1, { tags: ['internal'] });
+    await cache.set('b', 2, { tags: ['public'] });
+    await cache.invalidateTags(['internal'], { purge: false });
+    await cache.invalidateTags(['public']);
+    await cache.settlePurges();
+    expect([await cache.get('a'), await cache.get('b')]).toEqual([undefined, undefined]);
+    expect(purged).toEqual([['public']]);
+    await cache.close();
+  });
+
   it('gets what was set, and the default on a miss', async () => {
     const { cache } = memoryCache();
     expect(await cache.set('a', { n: 1 })).toBe(true);

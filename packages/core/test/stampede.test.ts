@@ -183,6 +183,23 @@ describe('loader context', () => {
     vi.advanceTimersByTime(2_500);
     expect(await cache.get('k')).toBeUndefined();
   });
+
+  it('setGrace overrides the grace period for this value (a stale read sees it, then it is gone)', async () => {
+    vi.useFakeTimers({ toFake: ['Date'] });
+    const { cache } = memoryCache();
+    let loads = 0;
+    const loader = (ctx: { setGrace(grace: number): void }) => {
+      loads++;
+      ctx.setGrace(loads === 1 ? 30 : 0);
+      return `v${loads}`;
+    };
+    await cache.getOrSet('k', loader, { ttl: 10, grace: 1 });
+    vi.advanceTimersByTime(20_000); // past the TTL, within the loader's grace (not the call's)
+    expect(await cache.getOrSet('k', loader, { ttl: 10, grace: 1 })).toBe('v1');
+    await vi.waitFor(async () => expect(await cache.get('k')).toBe('v2'));
+    vi.advanceTimersByTime(11_000); // past the TTL of v2, whose loader asked for no grace
+    expect(await cache.getOrSet('k', loader, { ttl: 10, grace: 1 })).toBe('v3');
+  });
 });
 
 describe('stampede protection across processes (shared backend, add-based lock)', () => {

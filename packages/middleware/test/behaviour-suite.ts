@@ -1,8 +1,11 @@
 import { describe } from 'vitest';
+import { freshnessRules } from './rules-freshness.js';
 import { hardeningRules } from './rules-hardening.js';
+import { invalidationRules } from './rules-invalidation.js';
 import { nestingRules } from './rules-nesting.js';
 import { poisoningRules } from './rules-poisoning.js';
 import { servingRules } from './rules-serving.js';
+import { staleDirectiveRules } from './rules-stale-directives.js';
 import { storageRules } from './rules-storage.js';
 import type { AppFactory } from './support/apps.js';
 import type { BackendVariant } from './support/backends.js';
@@ -20,5 +23,8 @@ export function behaviourSuite(framework: string, makeApp: AppFactory, backend: 
     nestingRules(framework, context);
     poisoningRules(context);
     hardeningRules(framework, context);
+    freshnessRules(framework, context);
+    staleDirectiveRules(framework, context);
+    invalidationRules(framework, context);
   });
 }

@@ -179,7 +179,15 @@ export async function load<T>(
   if (ticket?.superseded) return loadedAs(value, stamps, SUPERSEDED);
   const ttlMs = context.effectiveTtl(request.ttlMs);
   const result = loadedAs(value, stamps, true);
-  const stored = await core.store(request.fullKey, value, stamps, ttlMs, request.graceMs, 'getOrSet', result);
+  const stored = await core.store(
+    request.fullKey,
+    value,
+    stamps,
+    ttlMs,
+    context.effectiveGrace(request.graceMs),
+    'getOrSet',
+    result,
+  );
   return stored ? result : { ...result, stored: CACHE_ERROR };
 }
 

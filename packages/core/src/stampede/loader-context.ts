@@ -11,6 +11,8 @@ export class LoadContext<T> implements LoaderContext<T> {
   readonly nestedStamps: TagStamp[] = [];
   /** The TTL the loader set, in ms. */
   ttlMs: number | undefined;
+  /** The grace the loader set, in ms. */
+  graceMs: number | undefined;
   /** The shortest TTL asked for by re-entrant loads of the same key (see `reentry.ts`). */
   capMs: number | undefined;
   skipped = false;
@@ -33,6 +35,10 @@ export class LoadContext<T> implements LoaderContext<T> {
 
   setTtl(ttl: Duration): void {
     this.ttlMs = toMilliseconds(ttl, 'setTtl');
+  }
+
+  setGrace(grace: Duration): void {
+    this.graceMs = toMilliseconds(grace, 'setGrace', true);
   }
 
   skipStore(detail?: string): void {
@@ -61,6 +67,11 @@ export class LoadContext<T> implements LoaderContext<T> {
     const ttl = this.ttlMs ?? requestTtlMs;
     return this.capMs === undefined ? ttl : Math.min(ttl, this.capMs);
   }
+
+  /** The grace to store with: the loader's, else `requestGraceMs`. */
+  effectiveGrace(requestGraceMs: number): number {
+    return this.graceMs ?? requestGraceMs;
+  }
 }
 
 /**
@@ -82,6 +93,11 @@ export class NestedContext<T> implements LoaderContext<T> {
 
   setTtl(ttl: Duration): void {
     this.outer.capTtl(toMilliseconds(ttl, 'setTtl'));
+  }
+
+  /** A re-entrant load's grace is ignored: the enclosing load's applies to the one value stored. */
+  setGrace(grace: Duration): void {
+    toMilliseconds(grace, 'setGrace', true);
   }
 
   skipStore(detail?: string): void {

@@ -134,6 +134,11 @@ export interface GetOrSetOptions extends SetOptions {
 export interface InvalidateOptions {
   /** Who invalidates, for metrics and the dashboard (carried by the `invalidate` event). */
   readonly source?: CacheSource;
+  /**
+   * Queue a CDN purge of these tags with the cache's purgers. Default `true`; `false` for tags
+   * no CDN copy carries (the HTTP middleware's internal ones).
+   */
+  readonly purge?: boolean;
 }
 
 /** What a loader receives. */
@@ -148,6 +153,11 @@ export interface LoaderContext<T> {
   addTags(...tags: string[]): void;
   /** Overrides the TTL for this value. */
   setTtl(ttl: Duration): void;
+  /**
+   * Overrides the grace period for this value (how long it may be served stale after its TTL,
+   * see `GetOrSetOptions.grace`); `0` for none. Read back only by calls that pass a `grace`.
+   */
+  setGrace(grace: Duration): void;
   /**
    * Returns the value to the caller (and to callers sharing this load) without storing it;
    * `detail` (why) is reported by `getOrSetReport` as `{ reason: 'skipped', detail }`.

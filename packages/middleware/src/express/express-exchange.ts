@@ -4,9 +4,10 @@ import { hideConditionals } from '../http/hidden-headers.js';
 import { type RequestInfo, requestInfo } from '../http/request-info.js';
 import { UNROUTED } from '../http/route-source.js';
 import type { ResolvedSettings } from '../http/settings.js';
-import type { HeaderList } from '../http/stored-response.js';
+import type { HeaderList, ResponseHead } from '../http/stored-response.js';
 import { runtimeTagList } from '../http/tag-header.js';
 import { type BelowTee, teeResponse } from './tee.js';
+import { watchHead } from './watch-head.js';
 
 /** One Express request as the engine sees it: translation only. */
 export class ExpressExchange implements Exchange {
@@ -38,8 +39,9 @@ export class ExpressExchange implements Exchange {
     return runtimeTagList(this.#res.locals?.cacheTags);
   }
 
-  passThrough(headers: HeaderList): Promise<void> {
+  passThrough(headers: HeaderList, onHead?: (head: ResponseHead) => Promise<void>): Promise<void> {
     for (const [name, value] of headers) this.#res.setHeader(name, value);
+    if (onHead !== undefined) watchHead(this.#res, onHead);
     this.forwarded = true;
     this.#next();
     return Promise.resolve();
@@ -57,23 +59,22 @@ export class ExpressExchange implements Exchange {
     });
   }
 
+  /** One `writeHead` with the whole pre-rendered header list, then one `end` with the bytes. */
   send(reply: Reply): void {
     const res = this.#res;
     if (reply.replace) for (const name of res.getHeaderNames()) res.removeHeader(name);
-    res.statusCode = reply.status;
-    for (const [name, value] of reply.headers) res.setHeader(name, value);
-    for (const [name, value] of reply.tagHeaders) res.setHeader(name, value);
-    for (const [name, value] of reply.cacheHeaders) res.setHeader(name, value);
+    const { rendered, cacheHeaders } = reply;
+    const fields = rendered.flat.slice();
+    for (const [name, value] of cacheHeaders) fields.push(name, value);
+    const body = rendered.body;
+    if (body !== undefined) fields.push('content-length', String(body.byteLength));
     // After a suppressed response the methods beneath the tee answer (an outer compressor has already ended).
-    const end = (this.#below?.end ?? res.end) as (this: Response, chunk?: Uint8Array | string) => Response;
-    const stored = reply.body;
-    if (stored === undefined) {
-      end.call(res);
-      return;
-    }
-    const bytes = stored.body;
-    res.setHeader('content-length', bytes.byteLength);
-    end.call(res, bytes);
+    const below = this.#below;
+    const writeHead = below?.writeHead ?? res.writeHead;
+    const end = (below?.end ?? res.end) as (this: Response, chunk?: Uint8Array) => Response;
+    writeHead.call(res, rendered.status, fields);
+    if (body === undefined) end.call(res);
+    else end.call(res, body);
   }
 
   reportError(error: unknown): void {

@@ -16,10 +16,3 @@ export function parseCacheControl(header: string | undefined): CacheControl {
   }
   return directives;
 }
-
-/** A delta-seconds directive (`max-age=60`) as a number, or `undefined` when absent or invalid. */
-export function deltaSeconds(control: CacheControl, name: string): number | undefined {
-  const value = control.get(name);
-  if (typeof value !== 'string' || !/^\d+$/.test(value)) return undefined;
-  return Number(value);
-}

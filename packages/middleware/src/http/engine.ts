@@ -7,15 +7,18 @@ import {
 } from '@tagcache/core';
 import { finalKey, variantKey } from './cache-key.js';
 import { type Outcome, outcomeHeaders } from './cache-status.js';
-import { isNotModified, notModifiedHeaders } from './conditional.js';
+import { isNotModified } from './conditional.js';
 import type { Exchange } from './exchange.js';
+import { staleWindows } from './freshness.js';
 import { type Cached, type LoadPlan, loadResponse, OTHER_VARIANT } from './load-response.js';
+import { renders } from './rendered.js';
 import { routeSource } from './route-source.js';
 import type { ResolvedSettings } from './settings.js';
 import { bypassReason } from './storability.js';
 import { fromStoredEntry, type StoredResponse } from './stored-response.js';
 import { tagHeaderFields } from './tag-fields.js';
 import { inspectUnkeyedInputs } from './unkeyed-inputs.js';
+import { invalidateAfterUnsafe, isUnsafe, variantsTag } from './unsafe-invalidation.js';
 import { varyMatches } from './vary.js';
 
 /** A lookup's result: the adapter's response is already settled, or a stored response to send. */
@@ -24,6 +27,8 @@ type Found =
   | { readonly kind: 'pass'; readonly detail: string }
   | {
       readonly kind: 'stored';
+      /** The key it was read under (primary or variant). */
+      readonly key: string;
       readonly stored: StoredResponse;
       readonly fallback: boolean;
       /** Shared from a concurrent request's load rather than read from the cache. */
@@ -44,7 +49,11 @@ export async function handleRequest(settings: ResolvedSettings, exchange: Exchan
       bypass === 'method'
         ? { kind: 'bypass', fwd: 'method' }
         : { kind: 'bypass', fwd: 'bypass', detail: bypass };
-    return exchange.passThrough(outcomeHeaders(settings, outcome));
+    const headers = outcomeHeaders(settings, outcome);
+    if (bypass !== 'method' || !isUnsafe(request.method)) return exchange.passThrough(headers);
+    return exchange.passThrough(headers, (head) =>
+      invalidateAfterUnsafe(settings, request, exchange.native, head),
+    );
   }
   const unkeyed = inspectUnkeyedInputs(request);
   if (unkeyed.refusal !== undefined) {
@@ -70,11 +79,17 @@ export async function handleRequest(settings: ResolvedSettings, exchange: Exchan
   let found = await lookup(key, plan);
   if (found.kind === 'stored' && !varyMatches(found.stored, request)) {
     const vary = found.stored.vary;
-    found = await lookup(variantKey(key, vary, request), {
-      ...plan,
-      expectedVary: vary,
-      missReason: 'vary-miss',
-    });
+    // Every variant entry carries the URL's variants tag: an unsafe request drops them all.
+    const variantTags = [...tags, variantsTag(key)];
+    found = await lookup(
+      variantKey(key, vary, request),
+      {
+        ...plan,
+        expectedVary: vary,
+        missReason: 'vary-miss',
+      },
+      variantTags,
+    );
     if (found.kind === 'stored' && !varyMatches(found.stored, request))
       found = { kind: 'pass', detail: 'vary' };
   }
@@ -83,7 +98,7 @@ export async function handleRequest(settings: ResolvedSettings, exchange: Exchan
     const headers = outcomeHeaders(settings, { kind: 'miss', fwd: 'uri-miss', detail: found.detail });
     return exchange.passThrough([...headers, ...tagHeaderFields(settings, tags)]);
   }
-  sendStored(settings, exchange, found.stored, found.fallback, found.collapsed);
+  sendStored(settings, exchange, found.key, found.stored, found.fallback, found.collapsed);
 }
 
 /** A key function's result: a string, or a `CacheUsageError` (an `async` one gives a Promise). */
@@ -114,10 +129,12 @@ async function serveHead(
 ): Promise<void> {
   const cache = settings.cache;
   let stored: StoredResponse | undefined;
+  let storedKey = key;
   try {
     stored = fromStoredEntry(await cache.get(key));
     if (stored !== undefined && !varyMatches(stored, exchange.request)) {
-      const second = fromStoredEntry(await cache.get(variantKey(key, stored.vary, exchange.request)));
+      storedKey = variantKey(key, stored.vary, exchange.request);
+      const second = fromStoredEntry(await cache.get(storedKey));
       stored = second !== undefined && varyMatches(second, exchange.request) ? second : undefined;
     }
   } catch (error) {
@@ -128,11 +145,11 @@ async function serveHead(
     const headers = outcomeHeaders(settings, { kind: 'miss', fwd: 'uri-miss', detail: 'head' });
     return exchange.passThrough([...headers, ...tagHeaderFields(settings, tags)]);
   }
-  sendStored(settings, exchange, stored, false, false);
+  sendStored(settings, exchange, storedKey, stored, false, false);
 }
 
 /** `getOrSetReport` on one key, the handler as loader; turns its outcome into a {@link Found}. */
-async function lookup(key: string, plan: LoadPlan): Promise<Found> {
+async function lookup(key: string, plan: LoadPlan, keyTags: readonly string[] = plan.tags): Promise<Found> {
   const { settings } = plan;
   let got: GetOrSetReport<Cached>;
   try {
@@ -141,7 +158,7 @@ async function lookup(key: string, plan: LoadPlan): Promise<Found> {
       (context) => loadResponse(context, plan),
       lookupOptions(
         settings,
-        plan.tags,
+        keyTags,
         routeSource(settings.memo, plan.exchange.request.method, plan.exchange.route()),
       ),
     );
@@ -167,6 +184,7 @@ async function lookup(key: string, plan: LoadPlan): Promise<Found> {
   }
   return {
     kind: 'stored',
+    key,
     stored: response,
     fallback: outcome === 'fallback',
     collapsed: outcome === 'shared',
@@ -188,29 +206,31 @@ function lookupOptions(
   return memo.options;
 }
 
-/** A hit (fresh, stale or shared from a concurrent load): `304` when the client's copy is current. */
+/**
+ * A hit (fresh, stale or shared from a concurrent load): `304` when the client's copy is
+ * current. The entry's rendering is built once per process; only `Age`, `X-Cache` and
+ * `Cache-Status` are computed per hit.
+ */
 function sendStored(
   settings: ResolvedSettings,
   exchange: Exchange,
+  key: string,
   stored: StoredResponse,
   fallback: boolean,
   collapsed: boolean,
 ): void {
   const now = Date.now();
   const ttlMs = stored.freshUntil - now;
-  const ageMs = now - stored.storedAt;
-  const stale = fallback || (ttlMs <= 0 && Math.max(settings.swrMs, settings.staleIfErrorMs) > 0);
+  const ageMs = now - stored.storedAt + stored.initialAge;
+  const windows = staleWindows(stored, settings);
+  const stale = fallback || (ttlMs <= 0 && Math.max(windows.swrMs, windows.staleIfErrorMs) > 0);
   const outcome: Outcome = stale
     ? { kind: 'stale', ttlMs, ageMs, detail: fallback ? 'stale-if-error' : 'stale-while-revalidate' }
     : { kind: 'hit', ttlMs, ageMs, collapsed };
-  const notModified = isNotModified(exchange.request.headers, stored);
-  const status = notModified ? 304 : stored.status;
+  const rendered = renders.render(settings, key, stored);
   exchange.send({
-    status,
-    headers: notModified ? notModifiedHeaders(stored.headers) : stored.headers,
-    tagHeaders: tagHeaderFields(settings, stored.tags),
+    rendered: isNotModified(exchange.request.headers, stored) ? rendered.notModified() : rendered,
     cacheHeaders: outcomeHeaders(settings, outcome),
-    body: notModified || status === 204 ? undefined : stored,
     replace: fallback,
   });
 }

@@ -1,5 +1,6 @@
+import type { RenderedResponse } from './rendered.js';
 import type { RequestInfo } from './request-info.js';
-import type { HeaderList, ResponseHead, StoredResponse } from './stored-response.js';
+import type { HeaderList, ResponseHead } from './stored-response.js';
 
 /** What the engine tells an adapter when the response head is about to be sent. */
 export type HeadDecision =
@@ -38,18 +39,10 @@ export type Capture =
 
 /** A response built from a stored one. */
 export interface Reply {
-  readonly status: number;
-  /** The stored headers to replay. */
-  readonly headers: HeaderList;
-  /** The tag header (none when disabled or no valid tag). */
-  readonly tagHeaders: HeaderList;
-  /** `Age`, `X-Cache`, `Cache-Status`. */
+  /** Status, replayed headers (tag header included) and body bytes, pre-rendered per entry. */
+  readonly rendered: RenderedResponse;
+  /** `Age`, `X-Cache`, `Cache-Status`: this hit's own. */
   readonly cacheHeaders: HeaderList;
-  /**
-   * Whose body to send (its `text` when it has one, else its `body` bytes); `undefined` for a
-   * response without a body (304, 204). The adapter omits it for HEAD.
-   */
-  readonly body: Pick<StoredResponse, 'body' | 'text'> | undefined;
   /** Remove headers already set downstream before applying these (after a suppressed error). */
   readonly replace: boolean;
 }
@@ -66,8 +59,12 @@ export interface Exchange {
   route(): string;
   /** Tags the handler added at run time so far. */
   runtimeTags(): readonly string[];
-  /** Runs the rest of the chain without caching, these headers added to its response. */
-  passThrough(headers: HeaderList): Promise<void>;
+  /**
+   * Runs the rest of the chain without caching, these headers added to its response. `onHead`
+   * is called with the response head before it is sent (Koa awaits it; Express starts it as
+   * the head is written, so the work begins before the client can see the response).
+   */
+  passThrough(headers: HeaderList, onHead?: (head: ResponseHead) => Promise<void>): Promise<void>;
   /**
    * Runs the rest of the chain and captures its response while it is sent. The request's
    * conditional headers are hidden from the handler, so the stored response is complete.

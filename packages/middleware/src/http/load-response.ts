@@ -1,14 +1,13 @@
 import type { LoaderContext } from '@tagcache/core';
-import { deltaSeconds, parseCacheControl } from './cache-control.js';
 import { outcomeHeaders } from './cache-status.js';
 import type { Capture, Exchange, HeadDecision } from './exchange.js';
+import { staleWindows, storedFreshness, storedLifetime } from './freshness.js';
 import type { ResolvedSettings } from './settings.js';
 import { bodyTruncated, headNotStored, type NotStoredReason } from './storability.js';
 import {
   computeEtag,
   fromStoredEntry,
   headValue,
-  type ResponseHead,
   type StoredEntry,
   type StoredResponse,
   storableHeaders,
@@ -48,11 +47,11 @@ export async function loadResponse(context: LoaderContext<Cached>, plan: LoadPla
     context.skipStore(OTHER_VARIANT);
     return context.stale;
   }
+  const staleIfErrorMs = stale === undefined ? 0 : staleWindows(stale, settings).staleIfErrorMs;
   const canFallBack =
-    stale !== undefined &&
-    settings.staleIfErrorMs > 0 &&
-    Date.now() < stale.freshUntil + settings.staleIfErrorMs;
+    stale !== undefined && staleIfErrorMs > 0 && Date.now() < stale.freshUntil + staleIfErrorMs;
   const fwd = stale === undefined ? plan.missReason : 'stale';
+  const requestTime = Date.now();
   let headTags: readonly string[] = plan.tags;
   let captured: Capture;
   try {
@@ -91,15 +90,16 @@ export async function loadResponse(context: LoaderContext<Cached>, plan: LoadPla
   const runtimeTags = exchange.runtimeTags();
   if (captured.kind === 'complete' && runtimeTags.length > 0)
     warnLateTags(settings, exchange, headTags, runtimeTags);
-  const stored = toStored(captured, plan, runtimeTags);
+  const stored = toStored(captured, plan, runtimeTags, requestTime);
   if (typeof stored === 'string') {
     context.skipStore(stored);
     return undefined;
   }
   // A tag that is no tag (a lone surrogate) would make the core refuse the load after the fact.
   if (runtimeTags.length > 0) context.addTags(...runtimeTags.filter(wellFormed));
-  if (stored.freshUntil - stored.storedAt !== settings.ttlMs)
-    context.setTtl((stored.freshUntil - stored.storedAt) / 1000);
+  const lifetime = storedLifetime(stored, settings);
+  if (lifetime.ttl !== undefined) context.setTtl(lifetime.ttl);
+  if (lifetime.grace !== undefined) context.setGrace(lifetime.grace);
   return toStoredEntry(stored);
 }
 
@@ -128,6 +128,7 @@ function toStored(
   captured: Capture,
   plan: LoadPlan,
   runtimeTags: readonly string[],
+  requestTime: number,
 ): StoredResponse | NotStoredReason {
   if (captured.kind !== 'complete') return 'aborted';
   const { head, sent, body } = captured;
@@ -138,8 +139,10 @@ function toStored(
   if (sent.status !== head.status) return 'status';
   if (body === undefined) return 'too-large';
   if (bodyTruncated(head, body)) return 'truncated';
-  const ttlMs = storedTtlMs(head, settings);
-  if (ttlMs <= 0) return 'ttl';
+  const storedAt = Date.now();
+  const fresh = storedFreshness(head.headers, settings, requestTime, storedAt);
+  const windows = staleWindows(fresh, settings);
+  if (fresh.freshMs <= 0 && Math.max(windows.swrMs, windows.staleIfErrorMs) <= 0) return 'ttl';
   const vary = parseVary(headValue(head.headers, 'vary'));
   if (plan.expectedVary !== undefined && !sameNames(vary, plan.expectedVary)) return 'vary-changed';
   const headers = [...storableHeaders(head.headers, ownHeaders(settings))];
@@ -148,14 +151,16 @@ function toStored(
     etag = computeEtag(body);
     headers.push(['etag', etag]);
   }
-  const storedAt = Date.now();
   return {
     status: head.status,
     headers,
     body,
     etag,
     storedAt,
-    freshUntil: storedAt + ttlMs,
+    freshUntil: storedAt + fresh.freshMs,
+    initialAge: fresh.initialAgeMs,
+    swrMs: fresh.swrMs,
+    staleIfErrorMs: fresh.staleIfErrorMs,
     tags: [...new Set([...plan.tags, ...runtimeTags])],
     vary,
     varySig: varySignature(vary, exchange.request),
@@ -165,13 +170,6 @@ function toStored(
 /** Whether a string has no lone surrogate (`String.prototype.isWellFormed`, Node ≥ 20). */
 const wellFormed = (value: string): boolean =>
   (value as unknown as { isWellFormed(): boolean }).isWellFormed();
-
-function storedTtlMs(head: ResponseHead, settings: ResolvedSettings): number {
-  if (!settings.ttlFromResponse) return settings.ttlMs;
-  const control = parseCacheControl(headValue(head.headers, 'cache-control'));
-  const seconds = deltaSeconds(control, 's-maxage') ?? deltaSeconds(control, 'max-age');
-  return seconds === undefined ? settings.ttlMs : seconds * 1000;
-}
 
 const ownHeadersCache = new WeakMap<ResolvedSettings, ReadonlySet<string>>();
 

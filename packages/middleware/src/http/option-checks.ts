@@ -35,6 +35,22 @@ export function positiveOption(value: unknown, field: string, fallback: number, 
   return value;
 }
 
+/** A list of HTTP field names (tokens), lower-cased; `[]` for none. */
+export function fieldNamesOption(
+  value: unknown,
+  field: string,
+  fallback: readonly string[],
+): readonly string[] {
+  if (value === undefined) return fallback;
+  if (!Array.isArray(value))
+    throw new CacheUsageError(`must be an array of header names, got ${show(value)}`, field);
+  for (const name of value) {
+    if (typeof name !== 'string' || !TOKEN.test(name))
+      throw new CacheUsageError(`${show(name)} is not a header name`, field);
+  }
+  return Object.freeze((value as string[]).map((name) => name.toLowerCase()));
+}
+
 /** Statuses to store: an array of integers 100–599. */
 export function statusesOption(value: unknown, fallback: readonly number[]): ReadonlySet<number> {
   if (value === undefined) return new Set(fallback);

@@ -15,13 +15,29 @@ export const DEFAULT_STATUSES: readonly number[] = [200, 203, 204, 300, 301, 308
 export interface CacheResponsesOptions<Native = unknown> {
   /** Where responses are stored (any backend; Redis shares them across instances). */
   readonly cache: CacheService;
-  /** How long a stored response is fresh. Seconds or a string (`'5m'`). Default 60 s. */
+  /**
+   * How long a stored response is fresh. Seconds or a string (`'5m'`). Default 60 s. With
+   * {@link ttlFromResponse} it is only the heuristic lifetime of responses that state no
+   * freshness of their own, and `0` stores only responses that do (reverse-proxy mode).
+   */
   readonly ttl?: Duration;
   /**
-   * Take the TTL from the response's `Cache-Control` (`s-maxage`, else `max-age`) when it
-   * has one; `max-age=0` then means "do not store". Default `false` (always `ttl`).
+   * Freshness from the response, as RFC 9111 §4.2 has a shared cache compute it: the lifetime
+   * is `s-maxage`, else `max-age`, else `Expires` − `Date`, else `ttl`; the current age counts
+   * the `Age` received; an invalid value (`max-age=-1`, `Expires: 0`, a duplicated directive)
+   * means stale. Targeted fields ({@link targetedFields}) take precedence over `Cache-Control`,
+   * and `stale-while-revalidate` / `stale-if-error` directives set the stale windows of the
+   * response. A stale response is not stored unless a stale window applies. Default `false`
+   * (always `ttl`).
    */
   readonly ttlFromResponse?: boolean;
+  /**
+   * Targeted cache-control fields this cache obeys (RFC 9213), first present and valid one
+   * wins over `Cache-Control` and `Expires`; read only with {@link ttlFromResponse}.
+   * `Cache-Control: private` and `no-store` still keep a response out of the cache. Default
+   * `['CDN-Cache-Control']`; e.g. `['Tagcache-Cache-Control', 'CDN-Cache-Control']`, or `[]`.
+   */
+  readonly targetedFields?: readonly string[];
   /**
    * The cache key: a template such as `'{method}:{path}?{query.page}'` (placeholders
    * `{method} {path} {url} {query.X} {params.X} {headers.X}`, values escaped), or a function.

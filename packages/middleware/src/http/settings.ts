@@ -12,6 +12,7 @@ import { compileTemplate, templateReadsHeader } from './key-template.js';
 import {
   booleanOption,
   cacheStatusOption,
+  fieldNamesOption,
   loggerOption,
   positiveOption,
   statusesOption,
@@ -27,6 +28,8 @@ export interface ResolvedSettings {
   readonly cache: CacheService;
   readonly ttlMs: number;
   readonly ttlFromResponse: boolean;
+  /** Targeted cache-control field names, lower case, in precedence order (RFC 9213). */
+  readonly targetedFields: readonly string[];
   readonly key: (request: RequestInfo, native: unknown) => string;
   readonly tags: (request: RequestInfo, native: unknown) => readonly string[];
   readonly statuses: ReadonlySet<number>;
@@ -85,7 +88,8 @@ export function resolveSettings<Native>(options: CacheResponsesOptions<Native>):
       allowAuthorization ? 'allowAuthorization' : 'allowCookies',
     );
   }
-  const ttlMs = toMilliseconds(options.ttl ?? 60, 'ttl');
+  const ttlFromResponse = booleanOption(options.ttlFromResponse, 'ttlFromResponse', false);
+  const ttlMs = ttlOption(options.ttl, ttlFromResponse);
   const swrMs = options.swr === undefined ? 0 : toMilliseconds(options.swr, 'swr', true);
   const staleIfErrorMs =
     options.staleIfError === undefined ? 0 : toMilliseconds(options.staleIfError, 'staleIfError', true);
@@ -93,7 +97,8 @@ export function resolveSettings<Native>(options: CacheResponsesOptions<Native>):
   return {
     cache: options.cache,
     ttlMs,
-    ttlFromResponse: booleanOption(options.ttlFromResponse, 'ttlFromResponse', false),
+    ttlFromResponse,
+    targetedFields: fieldNamesOption(options.targetedFields, 'targetedFields', ['cdn-cache-control']),
     key: compileKey(keyOption),
     tags: compileTags(options.tags),
     statuses: statusesOption(options.statuses, DEFAULT_STATUSES),
@@ -110,8 +115,10 @@ export function resolveSettings<Native>(options: CacheResponsesOptions<Native>):
     xCache: booleanOption(options.xCache, 'xCache', true),
     logger: loggerOption(options.logger, silentLogger),
     lookupOptions: {
-      ttl: ttlMs / 1000,
-      ...(graceMs > 0 ? { grace: graceMs / 1000 } : {}),
+      // `ttl: 0` (no heuristic freshness): every stored response sets its own TTL.
+      ttl: Math.max(ttlMs, 1000) / 1000,
+      // With ttlFromResponse a response may give itself a stale window: reads must see it.
+      ...(graceMs > 0 || ttlFromResponse ? { grace: Math.max(graceMs, 1) / 1000 } : {}),
       refresh: 'caller',
     },
     memo: {
@@ -124,6 +131,16 @@ export function resolveSettings<Native>(options: CacheResponsesOptions<Native>):
       options: {},
     },
   };
+}
+
+/** `ttl` in ms: positive; `0` (no heuristic freshness) only with `ttlFromResponse`. */
+function ttlOption(ttl: CacheResponsesOptions['ttl'], ttlFromResponse: boolean): number {
+  if (ttl === 0 && !ttlFromResponse)
+    throw new CacheUsageError(
+      'ttl: 0 (store only responses with explicit freshness) needs ttlFromResponse: true',
+      'ttl',
+    );
+  return toMilliseconds(ttl ?? 60, 'ttl', ttlFromResponse);
 }
 
 function requireKeyHeader(allowed: boolean, template: string, header: string, field: string): void {

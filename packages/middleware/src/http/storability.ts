@@ -1,4 +1,5 @@
 import { parseCacheControl } from './cache-control.js';
+import { responsePolicy } from './freshness.js';
 import type { RequestInfo } from './request-info.js';
 import type { ResolvedSettings } from './settings.js';
 import { headValue, type ResponseHead } from './stored-response.js';
@@ -41,9 +42,17 @@ export function headNotStored(head: ResponseHead, settings: ResolvedSettings): N
   if (!settings.statuses.has(head.status)) return 'status';
   if (head.headers['set-cookie'] !== undefined) return 'set-cookie';
   const control = parseCacheControl(headValue(head.headers, 'cache-control'));
+  // `private` and `no-store` keep a response out whatever a targeted field says (stricter than
+  // RFC 9213, which lets the targeted field replace Cache-Control entirely).
   if (control.has('no-store')) return 'no-store';
   if (control.has('private')) return 'private';
-  if (control.has('no-cache')) return 'no-cache';
+  const policy = responsePolicy(head.headers, settings);
+  if (policy.targeted) {
+    const targeted = policy.directives;
+    if (targeted?.has('no-store')) return 'no-store';
+    if (targeted?.has('private')) return 'private';
+    if (targeted?.has('no-cache')) return 'no-cache';
+  } else if (control.has('no-cache')) return 'no-cache';
   if (parseVary(headValue(head.headers, 'vary'))[0] === '*') return 'vary-star';
   if (head.headers['content-range'] !== undefined) return 'partial';
   return undefined;

@@ -32,6 +32,15 @@ export interface StoredResponse {
   readonly storedAt: number;
   /** Epoch ms until which it is fresh. */
   readonly freshUntil: number;
+  /**
+   * Its age when stored, in ms (RFC 9111 §4.2.3 corrected initial age, with `ttlFromResponse`;
+   * `0` otherwise): a hit's `Age` is this plus the time since `storedAt`.
+   */
+  readonly initialAge: number;
+  /** Its own stale-while-revalidate window in ms (a response directive), else the route's applies. */
+  readonly swrMs?: number | undefined;
+  /** Its own stale-if-error window in ms (a response directive), else the route's applies. */
+  readonly staleIfErrorMs?: number | undefined;
   /** Tags it was stored with (static, templated and added at run time). */
   readonly tags: readonly string[];
   /** The response's `Vary` names (sorted, lower case). */
@@ -46,7 +55,9 @@ export interface StoredResponse {
  * arrays only, so the JSON serializer reads an entry at `JSON.parse` speed; a `Uint8Array`
  * would make it revive every field of the entry on every hit.
  */
-export interface StoredEntry extends Omit<StoredResponse, 'body'> {
+export interface StoredEntry extends Omit<StoredResponse, 'body' | 'initialAge'> {
+  /** Absent from entries written before it existed (read as `0`). */
+  readonly initialAge?: number;
   /** Shape version (1 held the body as a `Uint8Array`: such entries read as misses). */
   readonly v: 2;
   readonly body: string;
@@ -66,6 +77,9 @@ export function toStoredEntry(stored: StoredResponse): StoredEntry {
     etag: stored.etag,
     storedAt: stored.storedAt,
     freshUntil: stored.freshUntil,
+    initialAge: stored.initialAge,
+    ...(stored.swrMs === undefined ? {} : { swrMs: stored.swrMs }),
+    ...(stored.staleIfErrorMs === undefined ? {} : { staleIfErrorMs: stored.staleIfErrorMs }),
     tags: stored.tags,
     vary: stored.vary,
     varySig: stored.varySig,
@@ -90,6 +104,9 @@ class ReadResponse implements StoredResponse {
   readonly etag: string;
   readonly storedAt: number;
   readonly freshUntil: number;
+  readonly initialAge: number;
+  readonly swrMs: number | undefined;
+  readonly staleIfErrorMs: number | undefined;
   readonly tags: readonly string[];
   readonly vary: readonly string[];
   readonly varySig: string;
@@ -103,6 +120,10 @@ class ReadResponse implements StoredResponse {
     this.etag = entry.etag;
     this.storedAt = entry.storedAt;
     this.freshUntil = entry.freshUntil;
+    // Entries written before `initialAge` existed read as stored at age 0.
+    this.initialAge = entry.initialAge ?? 0;
+    this.swrMs = entry.swrMs;
+    this.staleIfErrorMs = entry.staleIfErrorMs;
     this.tags = entry.tags;
     this.vary = entry.vary;
     this.varySig = entry.varySig;
@@ -115,7 +136,10 @@ class ReadResponse implements StoredResponse {
   }
 }
 
-/** Hop-by-hop and per-message headers, never stored (RFC 9110 §7.6.1, RFC 9111 §3.1). */
+/**
+ * Hop-by-hop and per-message headers, never stored (RFC 9110 §7.6.1, RFC 9111 §3.1); nor is
+ * any `Proxy-*` field (`Proxy-Authentication-Info` and the like, §3.1).
+ */
 const NOT_STORED = new Set([
   'connection',
   'keep-alive',
@@ -140,7 +164,13 @@ export function storableHeaders(headers: HeaderMap, exclude: ReadonlySet<string>
     .map((name) => name.trim());
   const list: (readonly [string, string])[] = [];
   for (const [name, value] of Object.entries(headers)) {
-    if (value === undefined || NOT_STORED.has(name) || exclude.has(name) || connection.includes(name))
+    if (
+      value === undefined ||
+      NOT_STORED.has(name) ||
+      name.startsWith('proxy-') ||
+      exclude.has(name) ||
+      connection.includes(name)
+    )
       continue;
     list.push([name, Array.isArray(value) ? value.join(', ') : String(value)]);
   }

@@ -44,9 +44,14 @@ export class KoaExchange implements Exchange {
     return runtimeTagList(this.native.state.cacheTags);
   }
 
-  async passThrough(headers: HeaderList): Promise<void> {
+  async passThrough(headers: HeaderList, onHead?: (head: ResponseHead) => Promise<void>): Promise<void> {
     for (const [name, value] of headers) this.native.set(name, value);
     await this.#next();
+    // Koa sends once the chain unwinds: the work is done before the client sees the response.
+    if (onHead !== undefined && this.native.respond !== false) {
+      const ctx = this.native;
+      await onHead({ status: ctx.status, headers: { ...ctx.response.headers } as HeaderMap });
+    }
   }
 
   async capture(hooks: CaptureHooks): Promise<Capture> {
@@ -88,24 +93,20 @@ export class KoaExchange implements Exchange {
       : { kind: 'complete', head, sent: sentHead(ctx), body: copied };
   }
 
+  /** The pre-rendered headers straight onto the Node response; the pre-built bytes as the body. */
   send(reply: Reply): void {
     const ctx = this.native;
     const res = ctx.res;
     if (reply.replace) for (const name of res.getHeaderNames()) res.removeHeader(name);
-    ctx.status = reply.status;
-    let hasType = false;
-    for (const [name, value] of reply.headers) {
-      if (name === 'content-type') hasType = true;
-      res.setHeader(name, value);
-    }
-    for (const [name, value] of reply.tagHeaders) res.setHeader(name, value);
-    for (const [name, value] of reply.cacheHeaders) res.setHeader(name, value);
-    const stored = reply.body;
-    if (stored === undefined) return;
+    const { rendered, cacheHeaders } = reply;
+    ctx.status = rendered.status;
+    const flat = rendered.flat;
+    for (let i = 0; i < flat.length; i += 2) res.setHeader(flat[i]!, flat[i + 1]!);
+    for (const [name, value] of cacheHeaders) res.setHeader(name, value);
+    if (rendered.body === undefined) return;
     // Bytes, not text: Node writes a Buffer next to the head (writev) without re-encoding it.
-    const bytes = stored.body;
-    ctx.body = Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-    if (!hasType) ctx.remove('Content-Type');
+    ctx.body = rendered.body;
+    if (!rendered.hasType) ctx.remove('Content-Type');
   }
 
   reportError(error: unknown): void {

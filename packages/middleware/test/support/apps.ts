@@ -47,7 +47,7 @@ export interface TestResponse {
 
 /** One route, registered the same way in both frameworks. */
 export interface RouteSpec {
-  readonly method?: 'get' | 'post';
+  readonly method?: 'get' | 'post' | 'put' | 'patch' | 'delete' | 'purge' | 'options';
   readonly path: string;
   /**
    * Route-level cache options; omit to leave the route uncached (or cached by `appCache`). A
@@ -177,7 +177,12 @@ export const koaApp: AppFactory = (spec) => {
       if (out.stream) ctx.body = out.stream((...tags) => addKoaTags(ctx, ...tags));
       else if (out.body !== undefined) ctx.body = out.body;
     });
-    router[route.method ?? 'get'](route.path, ...(handlers as RouterMiddleware[]));
+    // @koa/router types `purge` loosely: every method is registered the same way.
+    const register = router[route.method ?? 'get'] as (
+      path: string,
+      ...middleware: RouterMiddleware[]
+    ) => Router;
+    register.call(router, route.path, ...(handlers as RouterMiddleware[]));
   }
   app.use(router.routes());
   return listen(createServer(app.callback()));
