@@ -1,4 +1,6 @@
 import type { Cluster } from 'ioredis';
+import type { CacheError } from '../../errors.js';
+import { err, ok, type Result } from '../../result.js';
 import type { TaggedRead } from '../../types/backend.js';
 import type { MgetBatcher } from './mget-batcher.js';
 import type { IoredisClient } from './redis-client.js';
@@ -27,6 +29,27 @@ export function hintedRead(
   keys[0] = key;
   for (let i = 0; i < hint.length; i++) keys[i + 1] = tagKeyPrefix + hint[i];
   return batcher.get(keys).then((reply) => toRead(reply, hint));
+}
+
+/**
+ * The single-node hot path of {@link hintedRead}, answering a `Result` straight from the batch's
+ * reply callback: one promise per read between the caller and the reply.
+ */
+export function batchedHintedRead(
+  batcher: MgetBatcher,
+  key: string,
+  tagKeyPrefix: string,
+  hint: readonly string[],
+  toError: (error: unknown, key: string) => CacheError,
+): Promise<Result<TaggedRead | undefined>> {
+  const keys: string[] = new Array(hint.length + 1);
+  keys[0] = key;
+  for (let i = 0; i < hint.length; i++) keys[i + 1] = tagKeyPrefix + hint[i];
+  return batcher.read<Result<TaggedRead | undefined>>(
+    keys,
+    (reply) => ok(toRead(reply, hint)),
+    (error) => err(toError(error, key)),
+  );
 }
 
 function clusterHintedRead(
