@@ -1,5 +1,6 @@
 import type { CacheCore, ReadOutcome } from '../cache-core.js';
 import { MISS } from '../cache-core.js';
+import { decodeChecked, OTHER_TAGS, TAGS_CHANGED } from '../entry/checked-decode.js';
 import { type CacheEntry, decodeEntry } from '../entry/entry-codec.js';
 import { CacheError } from '../errors.js';
 import { sameNames } from '../tags/tag-hints.js';
@@ -42,23 +43,36 @@ export async function readShared(
   }
 
   let entry: CacheEntry | undefined = core.decoded?.get(bytes);
-  if (entry === undefined) {
-    try {
-      entry = decodeEntry(bytes);
-    } catch (error) {
-      const failure = CacheError.from(error, 'SERIALIZATION', { key: fullKey, backend: backend.name });
-      return core.failedRead(failure, operation, fullKey);
+  let checked = false;
+  try {
+    if (entry === undefined && tagNames !== undefined) {
+      // The usual network hit: names as hinted, versions compared in place, no strings made.
+      const decoded = decodeChecked(bytes, tagNames, tagVersions!, core.settings.serializer.name);
+      if (decoded === TAGS_CHANGED) {
+        hints?.rememberNames(fullKey, tagNames);
+        return MISS;
+      }
+      if (decoded !== OTHER_TAGS) {
+        entry = decoded;
+        checked = true;
+        hints?.rememberNames(fullKey, tagNames);
+      }
     }
-    core.decoded?.set(bytes, entry);
+    if (entry === undefined) {
+      entry = decodeEntry(bytes);
+      core.decoded?.set(bytes, entry);
+    }
+  } catch (error) {
+    const failure = CacheError.from(error, 'SERIALIZATION', { key: fullKey, backend: backend.name });
+    return core.failedRead(failure, operation, fullKey);
   }
-  hints?.remember(fullKey, entry.tags);
+  if (!checked) hints?.remember(fullKey, entry.tags);
   const now = Date.now();
   const fresh = now < entry.freshUntil;
   if (!fresh && (!acceptStale || now >= entry.staleUntil)) return MISS;
 
-  if (entry.tags.length > 0) {
+  if (!checked && entry.tags.length > 0) {
     if (tagNames !== undefined && sameNames(entry.tags, tagNames)) {
-      // The hint was right (the usual case): compare here, no second read, no promise.
       if (!TagVersions.matches(entry.tags, tagVersions!)) return MISS;
     } else if (tagVersions === undefined || tagNames !== undefined) {
       const verified =

@@ -36,6 +36,18 @@ export class TagHints {
     names.set(key, stamps.length === 0 ? NO_TAGS : stamps.map(nameOf));
   }
 
+  /** Remembers tag names read for `key` (cheap when they did not change). */
+  rememberNames(key: string, names: readonly string[]): void {
+    const known = this.#names.get(key);
+    if (known === names) return;
+    if (known !== undefined && known.length === names.length && known.every((n, i) => n === names[i])) return;
+    if (known === undefined && this.#names.size >= this.#maxKeys) {
+      const oldest = this.#names.keys().next();
+      if (!oldest.done) this.#names.delete(oldest.value);
+    }
+    this.#names.set(key, names.length === 0 ? NO_TAGS : [...names]);
+  }
+
   /** Number of keys remembered. */
   get size(): number {
     return this.#names.size;

@@ -1,4 +1,6 @@
 import type { Cluster } from 'ioredis';
+import type { CacheError } from '../../errors.js';
+import { err, ok, type Result } from '../../result.js';
 import type { TaggedRead } from '../../types/backend.js';
 import type { MgetBatcher } from './mget-batcher.js';
 import type { IoredisClient } from './redis-client.js';
@@ -27,6 +29,57 @@ export function hintedRead(
   keys[0] = key;
   for (let i = 0; i < hint.length; i++) keys[i + 1] = tagKeyPrefix + hint[i];
   return batcher.get(keys).then((reply) => toRead(reply, hint));
+}
+
+/**
+ * The single-node hot path of {@link hintedRead}, answering a `Result` straight from the batch's
+ * reply callback: one promise per read between the caller and the reply.
+ */
+export function batchedHintedRead(
+  batcher: MgetBatcher,
+  key: string,
+  tagKeys: TagKeys,
+  tagKeyPrefix: string,
+  hint: readonly string[],
+  toError: (error: unknown, key: string) => CacheError,
+): Promise<Result<TaggedRead | undefined>> {
+  const keys: string[] = new Array(hint.length + 1);
+  keys[0] = key;
+  for (let i = 0; i < hint.length; i++) keys[i + 1] = tagKeys.of(tagKeyPrefix, hint[i]!);
+  return batcher.read<Result<TaggedRead | undefined>>(
+    keys,
+    (reply) => ok(toRead(reply, hint)),
+    (error) => err(toError(error, key)),
+  );
+}
+
+/**
+ * Tag version keys already built, so that a hit does not concatenate, flatten and hash a new
+ * string per tag (the batch's key index hashes every key). Bounded: emptied when full.
+ */
+export class TagKeys {
+  readonly #keys = new Map<string, string>();
+  #prefix = '';
+  readonly #max: number;
+
+  constructor(max = 10_000) {
+    this.#max = max;
+  }
+
+  /** `prefix + name`, built once. */
+  of(prefix: string, name: string): string {
+    if (prefix !== this.#prefix) {
+      this.#keys.clear();
+      this.#prefix = prefix;
+    }
+    let key = this.#keys.get(name);
+    if (key === undefined) {
+      if (this.#keys.size >= this.#max) this.#keys.clear();
+      key = prefix + name;
+      this.#keys.set(name, key);
+    }
+    return key;
+  }
 }
 
 function clusterHintedRead(

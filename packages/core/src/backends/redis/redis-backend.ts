@@ -15,7 +15,7 @@ import { ClientSlot, toBuffer } from '../client-slot.js';
 import { ConnectionSignal } from '../connection-signal.js';
 import { clusterGetMany, clusterGetTagged, deleteMatching, scanTargets } from './cluster.js';
 import { followConnection, reviveWhenEnded } from './connection-events.js';
-import { hintedRead } from './hinted-read.js';
+import { batchedHintedRead, hintedRead, TagKeys } from './hinted-read.js';
 import { GET_TAGGED_SCRIPT, INCR_SCRIPT, LuaScript } from './lua-scripts.js';
 import { MgetBatcher } from './mget-batcher.js';
 import { createRedisClient, type IoredisClient } from './redis-client.js';
@@ -93,6 +93,8 @@ export class RedisBackend implements CacheBackend {
     },
   };
   #mget: { readonly client: IoredisClient; readonly batcher: MgetBatcher } | undefined;
+  /** Tag version keys of hinted reads, built once (see `hinted-read.ts`). */
+  readonly #tagKeys = new TagKeys();
 
   constructor(options: RedisBackendOptions = {}) {
     if (options === null || typeof options !== 'object') {
@@ -169,9 +171,13 @@ export class RedisBackend implements CacheBackend {
     const client = this.#slot.current;
     if (tagHint !== undefined && client !== undefined && !client.isCluster) {
       // The hot path (a hit on a single node): straight into the turn's MGET, one promise layer.
-      return hintedRead(client, this.#batcher(client), key, tagKeyPrefix, tagHint).then(
-        ok,
-        (error: unknown) => err(this.#toError(error, key)),
+      return batchedHintedRead(
+        this.#batcher(client)!,
+        key,
+        this.#tagKeys,
+        tagKeyPrefix,
+        tagHint,
+        this.#toError,
       );
     }
     return this.#slot.run(key, (client) =>
