@@ -1,6 +1,7 @@
 import type { Result } from '../result.js';
 import type { Slot } from '../tiers/slot-store.js';
 import type { BackendConnection } from './connection.js';
+import type { InvalidationBus } from '../tiers/bus-contract.js';
 
 /** What a backend can do beyond the basic contract. The service adapts to it. */
 export interface BackendCapabilities {
@@ -155,6 +156,12 @@ export interface CacheBackend {
    * Named in the service's first-failure warning. Never includes credentials.
    */
   describe?(): string;
+  /**
+   * Optional: an invalidation bus on the backend's own server, for services with an `l1` tier
+   * (the Redis backend publishes on its connection and subscribes on a second one). A service
+   * with `l1` and no `bus` option uses it; backends without it need a `bus`.
+   */
+  createBus?(): InvalidationBus;
 }
 
 /** Keys under this prefix belong to the service (tag versions, locks), never to users. */

@@ -3,6 +3,8 @@ import type { Cluster, Redis } from 'ioredis';
 import { CacheError, CacheUsageError } from '../../errors.js';
 import { globToRedisPattern } from '../../keys/glob.js';
 import { err, OK_VOID, ok, type Result } from '../../result.js';
+import type { InvalidationBus } from '../../tiers/bus-contract.js';
+import { RedisBus } from '../../tiers/redis-bus.js';
 import type {
   BackendCapabilities,
   BackendHealth,
@@ -263,6 +265,14 @@ export class RedisBackend implements CacheBackend {
       client.disconnect();
     }
     return OK_VOID;
+  }
+
+  /**
+   * An invalidation bus on this backend's server (see `RedisBus`): it publishes on the
+   * backend's connection and subscribes on its own. A `CacheService` with `l1` calls it.
+   */
+  createBus(): InvalidationBus {
+    return new RedisBus({}, () => this.#slot.ready());
   }
 
   /** Where the backend connects and, while it cannot, the last connection error (never credentials). */
