@@ -7,11 +7,12 @@ import { redisClusterNodes, redisUrl } from '../support/test-servers.js';
 const url = redisUrl();
 const clusterNodes = redisClusterNodes();
 
-/** A bus that records what it hears and its state changes. */
+/** A bus that records what it hears and its state changes (and starts: `connected` is asked). */
 function listen(bus: RedisBus): { messages: BusMessage[]; states: BusState[] } {
   const heard = { messages: [] as BusMessage[], states: [] as BusState[] };
   bus.onState((state) => heard.states.push(state));
   bus.onMessage((message) => heard.messages.push(message));
+  expect(bus.connected).toBe(false);
   return heard;
 }
 
@@ -64,6 +65,23 @@ describe.skipIf(!url)('RedisBus on one Redis node', () => {
     expect(heard[1]!.messages).toHaveLength(5); // its own clear was dropped
   });
 
+  it('opens no connection until it is used', async () => {
+    const name = `bus-lazy-${Date.now()}`;
+    const admin = new Redis(url!);
+    const named = async (): Promise<number> =>
+      String(await admin.client('LIST'))
+        .split('\n')
+        .filter((line) => line.includes(`name=${name}`)).length;
+    const bus = track(new RedisBus({ url: url!, redisOptions: { connectionName: name } }));
+    bus.onMessage(() => {});
+    bus.onState(() => {});
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(await named()).toBe(0);
+    await until(() => bus.connected, 'subscribed after the first question');
+    expect(await named()).toBe(2); // the publisher and the subscriber
+    admin.disconnect();
+  });
+
   it('ignores foreign bytes on its channel', async () => {
     const channel = `bus-foreign-${Date.now()}`;
     const bus = track(new RedisBus({ url: url!, channel }));
@@ -83,7 +101,6 @@ describe.skipIf(!url)('RedisBus on one Redis node', () => {
     const bus = backend.createBus();
     const other = track(new RedisBus({ url: url! }));
     const heard = listen(other);
-    bus.onMessage(() => {});
     await until(() => bus.connected && other.connected, 'subscribed');
     bus.publish({ kind: 'pattern', pattern: 'p:*' });
     await until(() => heard.messages.length === 1, 'delivery');

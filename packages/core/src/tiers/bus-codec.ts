@@ -15,7 +15,7 @@ const VERSION = 1;
 const KINDS = ['tags', 'delete', 'pattern', 'write', 'clear'] as const;
 type Kind = (typeof KINDS)[number];
 
-/** A decoded frame: who sent it and, unless it was skipped as the receiver's own, the message. */
+/** A decoded frame: the sender's instance id and the message. */
 export interface BusFrame {
   readonly sender: string;
   readonly message: BusMessage;

@@ -49,7 +49,9 @@ const NODE_ATTEMPTS = 3;
  *   pub/sub (`SPUBLISH`, Redis 7) would keep the traffic on one shard, but its channel moves
  *   with its slot and subscribers are dropped on resharding; invalidations are small and few
  *   next to reads, so the broadcast costs little.
- * - The subscriber connects when the first `onMessage` handler is registered.
+ * - Nothing connects in the constructor: the subscriber connects on first use (the first
+ *   `publish`, or the first time `connected` is asked, which a service with an L1 does on its
+ *   first read), so a service that is built and never used opens no connection.
  *
  * @example
  * ```ts
@@ -63,7 +65,7 @@ export class RedisBus implements InvalidationBus {
   readonly #channel: string;
   readonly #publisher: () => Promise<IoredisClient>;
   readonly #ownsPublisher: boolean;
-  readonly #messageHandlers: ((message: BusMessage) => void)[] = [];
+  readonly #messageHandlers: ((message: BusMessage, sender: string) => void)[] = [];
   readonly #stateHandlers: ((state: BusState) => void)[] = [];
   #publisherClient: Promise<IoredisClient> | undefined;
   #subscriber: Redis | undefined;
@@ -90,21 +92,21 @@ export class RedisBus implements InvalidationBus {
       (() => (this.#publisherClient ??= createRedisClient(options, () => {})));
   }
 
+  /** Whether messages are being received now; the first call starts the subscriber (see the class comment). */
   get connected(): boolean {
+    if (!this.#started) this.#start();
     return this.#subscribed && !this.#owesClear && !this.#closed;
   }
 
   publish(message: BusMessage): void {
+    if (!this.#started) this.#start();
     if (this.#closed || this.#owesClear) return; // an owed clear covers it
     this.#send(message);
   }
 
-  onMessage(handler: (message: BusMessage) => void): void {
+  /** Registers a handler for messages from other instances; it also gets the sender's `instanceId`. */
+  onMessage(handler: (message: BusMessage, sender: string) => void): void {
     this.#messageHandlers.push(handler);
-    if (!this.#started) {
-      this.#started = true;
-      void this.#connect();
-    }
   }
 
   onState(handler: (state: BusState) => void): void {
@@ -122,6 +124,11 @@ export class RedisBus implements InvalidationBus {
     const client = await this.#publisherClient.catch(() => undefined);
     if (client?.status === 'ready') await client.quit().catch(() => client.disconnect());
     else client?.disconnect();
+  }
+
+  #start(): void {
+    this.#started = true;
+    if (!this.#closed) void this.#connect();
   }
 
   #send(message: BusMessage): void {
@@ -204,7 +211,7 @@ export class RedisBus implements InvalidationBus {
     if (decoded === undefined) return;
     for (const handler of this.#messageHandlers) {
       try {
-        handler(decoded.message);
+        handler(decoded.message, decoded.sender);
       } catch {
         // A handler's bug must not stop the others, nor the subscriber connection.
       }
