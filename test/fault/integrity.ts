@@ -4,7 +4,8 @@
  */
 import { fork } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import type { LoggedOp } from './integrity-worker.js';
+import type { BusMessage } from '../../packages/core/src/index.js';
+import type { BusRecord, LoggedOp, WorkerLog } from './integrity-worker.js';
 
 const workerPath = fileURLToPath(new URL('./integrity-worker.ts', import.meta.url));
 type SetOp = Extract<LoggedOp, { op: 'set' }>;
@@ -16,11 +17,25 @@ export async function runWorkload(
   prefix: string,
   ops: number,
 ): Promise<LoggedOp[]> {
+  return (await runWorkloadLogs(url, workers, prefix, ops)).ops;
+}
+
+/**
+ * Runs the workload in `workers` processes, with an L1 of `l1` entries in each when given, and
+ * returns every process's operations and bus records.
+ */
+export async function runWorkloadLogs(
+  url: string,
+  workers: number,
+  prefix: string,
+  ops: number,
+  l1?: number,
+): Promise<WorkerLog> {
   const logs = await Promise.all(
     Array.from(
       { length: workers },
       (_, w) =>
-        new Promise<LoggedOp[]>((resolve, reject) => {
+        new Promise<WorkerLog>((resolve, reject) => {
           const child = fork(workerPath, [], {
             execArgv: ['--import', 'tsx'],
             env: {
@@ -29,10 +44,11 @@ export async function runWorkload(
               INTEGRITY_PREFIX: prefix,
               INTEGRITY_WORKER: String(w),
               INTEGRITY_OPS: String(ops),
+              ...(l1 === undefined ? {} : { INTEGRITY_L1: String(l1) }),
             },
             stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
           });
-          child.once('message', (log: LoggedOp[]) => resolve(log));
+          child.once('message', (log: WorkerLog) => resolve(log));
           child.once('error', reject);
           child.once(
             'exit',
@@ -41,7 +57,7 @@ export async function runWorkload(
         }),
     ),
   );
-  return logs.flat();
+  return { ops: logs.flatMap((l) => l.ops), bus: logs.flatMap((l) => l.bus) };
 }
 
 /**
@@ -49,8 +65,13 @@ export async function runWorkload(
  * read started, something that must hide `S` had completed after `S` completed: an
  * invalidation of one of `S`'s tags, a delete of its key, or another set of its key. Operations
  * that overlap are allowed either outcome.
+ *
+ * With an L1 (`bus` given), the promise is weaker by exactly the bus delivery time: a change
+ * made in another process must hide `S` from the moment its message reached the reader's
+ * process (see {@link visibleAt}), not from the moment the change completed.
  */
-export function violations(log: readonly LoggedOp[]): string[] {
+export function violations(log: readonly LoggedOp[], bus?: readonly BusRecord[]): string[] {
+  const visible = bus === undefined ? undefined : visibleAt(bus);
   const sets = new Map<string, SetOp>();
   for (const op of log) if (op.op === 'set') sets.set(op.id, op);
   const hiders = log.filter((op) => op.op !== 'get');
@@ -64,7 +85,8 @@ export function violations(log: readonly LoggedOp[]): string[] {
     }
     if (set.start > read.end) found.push(`read of ${read.key} returned ${read.id} before it was written`);
     for (const hider of hiders) {
-      if (!(set.end < hider.start && hider.end < read.start)) continue;
+      const hidesFrom = visible === undefined ? hider.end : visible(hider, read.worker);
+      if (!(set.end < hider.start && hidesFrom < read.start)) continue;
       if (hider.op === 'invalidate' && hider.ok && hider.tags.some((t) => set.tags.includes(t)))
         found.push(`read of ${read.key} returned ${read.id} after tag ${hider.tags} was invalidated`);
       if (hider.op === 'delete' && hider.key === set.key)
@@ -74,4 +96,52 @@ export function violations(log: readonly LoggedOp[]): string[] {
     }
   }
   return found;
+}
+
+/**
+ * When a change became visible to `reader`: its end in its own process; elsewhere, when the
+ * reader's process received its bus message (the last message its process published during it
+ * that names its key or tag, a `clear` included), or its end when no such message was received.
+ */
+export function visibleAt(bus: readonly BusRecord[]): (change: LoggedOp, reader: string) => number {
+  const published = new Map<string, Extract<BusRecord, { op: 'published' }>[]>(); // by sender
+  const received = new Map<string, number[]>(); // by reader and sender, in order
+  for (const record of bus) {
+    if (record.op === 'published') {
+      const list = published.get(record.sender) ?? [];
+      list.push(record);
+      published.set(record.sender, list);
+    } else {
+      const id = `${record.worker} ${record.sender}`;
+      received.set(id, [...(received.get(id) ?? []), record.at]);
+    }
+  }
+  const senderOf = new Map([...published.values()].map((list) => [list[0]!.worker, list[0]!.sender]));
+  return (change, reader) => {
+    const sender = senderOf.get(change.worker);
+    if (change.worker === reader || sender === undefined) return change.end;
+    const list = published.get(sender)!;
+    const names = change.op === 'invalidate' ? change.tags : [change.key];
+    let index = -1;
+    for (const [i, p] of list.entries()) {
+      if (p.at >= change.start && p.at <= change.end && names.some((n) => mentions(p.message, n))) index = i;
+    }
+    const arrival = index < 0 ? undefined : received.get(`${reader} ${sender}`)?.[index];
+    return arrival === undefined ? change.end : Math.max(change.end, arrival);
+  };
+}
+
+/** Whether a bus message concerns key or tag `name` (full keys end with the name). */
+function mentions(message: BusMessage, name: string): boolean {
+  switch (message.kind) {
+    case 'tags':
+      return message.versions.some(([tagKey]) => tagKey.endsWith(name));
+    case 'delete':
+    case 'write':
+      return message.keys.some((key) => key.endsWith(name));
+    case 'pattern':
+      return true;
+    case 'clear':
+      return true;
+  }
 }

@@ -12,19 +12,29 @@ export interface FleetWorker {
   call(request: Request): Promise<FleetReply>;
 }
 
+/** Options of a two-level fleet: an L1 of `l1` entries, and a Redis for the bus (memcached). */
+export interface FleetTiers {
+  readonly l1?: number;
+  readonly busUrl?: string;
+}
+
 /** Forks `size` worker processes sharing one backend; `stop` ends them (by PID if they linger). */
 export async function startFleet(
   size: number,
-  backend: 'redis' | 'memcached',
+  backend: 'redis' | 'redis-cluster' | 'memcached',
   address: string,
   prefix: string,
+  tiers: FleetTiers = {},
 ): Promise<{ workers: FleetWorker[]; stop(): Promise<void> }> {
+  const env: Record<string, string> = {};
+  if (tiers.l1 !== undefined) env.FLEET_L1 = String(tiers.l1);
+  if (tiers.busUrl !== undefined) env.FLEET_BUS_URL = tiers.busUrl;
   const children: ChildProcess[] = [];
   const workers = await Promise.all(
     Array.from({ length: size }, async () => {
       const child = fork(workerPath, [], {
         execArgv: ['--import', 'tsx'],
-        env: { ...process.env, FLEET_BACKEND: backend, FLEET_ADDRESS: address, FLEET_PREFIX: prefix },
+        env: { ...process.env, FLEET_BACKEND: backend, FLEET_ADDRESS: address, FLEET_PREFIX: prefix, ...env },
         stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
       });
       children.push(child);
