@@ -2,9 +2,10 @@ import { randomBytes } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import { createRedisClient, type IoredisClient } from '../backends/redis/redis-client.js';
 import type { RedisClient, RedisConnectionOptions } from '../backends/redis/redis-types.js';
+import { CacheUsageError } from '../errors.js';
 import { busMessageSender, decodeBusMessage, encodeBusMessage } from './bus-codec.js';
 import type { BusMessage, BusState, InvalidationBus } from './bus-contract.js';
-import { createSubscriber } from './redis-subscriber.js';
+import { createSubscriber, heartbeat } from './redis-subscriber.js';
 
 /** Options of {@link RedisBus}: a client to publish with, or how to reach Redis. */
 export interface RedisBusOptions extends RedisConnectionOptions {
@@ -19,6 +20,12 @@ export interface RedisBusOptions extends RedisConnectionOptions {
    * application only saves them reading each other's messages.
    */
   readonly channel?: string;
+  /**
+   * Longest a PUBLISH, or the PING the subscriber is sent every `timeoutMs`, may go unanswered
+   * before the bus counts its connection as lost, in ms. Bounds how long a silent network cut
+   * or a frozen server goes unnoticed. Default 1,000.
+   */
+  readonly timeoutMs?: number;
 }
 
 /** The default channel of {@link RedisBus}. */
@@ -33,6 +40,9 @@ const NODE_ATTEMPTS = 3;
  * The invalidation bus on Redis pub/sub. Each instance publishes what it changed on one
  * channel and hears what the others changed on its own subscriber connection.
  *
+ * - **Silent failures**: the subscriber is pinged every `timeoutMs` (1 s), and a PUBLISH or
+ *   PING unanswered for `timeoutMs` counts as a lost connection, so a network cut or a frozen
+ *   server is noticed within about two `timeoutMs`, not when TCP gives up.
  * - **Own messages**: each message carries the bus's random `instanceId`; an instance drops
  *   its own without decoding them.
  * - **State**: `connected` is `true` only while the SUBSCRIBE of the current connection is
@@ -65,10 +75,12 @@ export class RedisBus implements InvalidationBus {
   readonly #channel: string;
   readonly #publisher: () => Promise<IoredisClient>;
   readonly #ownsPublisher: boolean;
+  readonly #timeoutMs: number;
   readonly #messageHandlers: ((message: BusMessage, sender: string) => void)[] = [];
   readonly #stateHandlers: ((state: BusState) => void)[] = [];
   #publisherClient: Promise<IoredisClient> | undefined;
   #subscriber: Redis | undefined;
+  #stopHeartbeat: (() => void) | undefined;
   #subscribed = false;
   /** A publish failed: a `clear` is owed to the other instances. */
   #owesClear = false;
@@ -84,6 +96,10 @@ export class RedisBus implements InvalidationBus {
    */
   constructor(options: RedisBusOptions = {}, publisher?: () => Promise<RedisClient>) {
     this.#channel = options.channel ?? BUS_CHANNEL;
+    this.#timeoutMs = options.timeoutMs ?? 1_000;
+    if (!Number.isFinite(this.#timeoutMs) || this.#timeoutMs <= 0) {
+      throw new CacheUsageError('expected a positive number of milliseconds', 'bus.timeoutMs');
+    }
     const given =
       publisher ?? (options.client === undefined ? undefined : () => Promise.resolve(options.client!));
     this.#ownsPublisher = given === undefined;
@@ -118,6 +134,7 @@ export class RedisBus implements InvalidationBus {
     this.#closed = true;
     for (const timer of this.#timers) clearTimeout(timer);
     this.#subscribed = false;
+    this.#stopHeartbeat?.();
     this.#subscriber?.disconnect();
     this.#subscriber = undefined;
     if (!this.#ownsPublisher || this.#publisherClient === undefined) return;
@@ -133,8 +150,14 @@ export class RedisBus implements InvalidationBus {
 
   #send(message: BusMessage): void {
     const frame = encodeBusMessage(this.instanceId, message);
-    this.#publisher()
-      .then((client) => client.publish(this.#channel, frame))
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new Error('PUBLISH timed out')), this.#timeoutMs);
+      timer.unref();
+    });
+    const sent = this.#publisher().then((client) => client.publish(this.#channel, frame));
+    Promise.race([sent, timeout])
+      .finally(() => clearTimeout(timer))
       .then(
         () => {
           if (message.kind === 'clear' && this.#owesClear) {
@@ -170,6 +193,8 @@ export class RedisBus implements InvalidationBus {
       return;
     }
     this.#subscriber = subscriber;
+    this.#stopHeartbeat?.();
+    this.#stopHeartbeat = heartbeat(subscriber, this.#timeoutMs);
     this.#attempts = 0;
     subscriber.on('error', () => {});
     subscriber.on('messageBuffer', (_channel: Buffer, frame: Buffer) => this.#receive(frame));
@@ -199,6 +224,7 @@ export class RedisBus implements InvalidationBus {
       if (!client.isCluster || subscriber !== this.#subscriber || this.#closed) return;
       // This master may be gone for good: pin another one.
       this.#subscriber = undefined;
+      this.#stopHeartbeat?.();
       subscriber.disconnect();
       void this.#connect();
     });

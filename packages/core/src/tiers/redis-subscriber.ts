@@ -38,3 +38,33 @@ export async function createSubscriber(publisher: IoredisClient): Promise<Redis 
   );
   return client as Redis;
 }
+
+/**
+ * Pings `subscriber` every `everyMs` while it is ready; a PING unanswered for `everyMs` means
+ * the connection is dead without the OS having said so (a network cut, a frozen server): the
+ * socket is closed (and reopened by ioredis), so the bus reports `disconnected` within about
+ * twice `everyMs` instead of when TCP gives up. Returns a function that stops it.
+ */
+export function heartbeat(subscriber: Redis, everyMs: number): () => void {
+  let waiting = false;
+  const timer = setInterval(() => {
+    if (subscriber.status !== 'ready') {
+      waiting = false;
+      return;
+    }
+    if (waiting) {
+      waiting = false;
+      subscriber.disconnect(true);
+      return;
+    }
+    waiting = true;
+    subscriber.ping().then(
+      () => {
+        waiting = false;
+      },
+      () => {},
+    );
+  }, everyMs);
+  timer.unref();
+  return () => clearInterval(timer);
+}
