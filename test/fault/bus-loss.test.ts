@@ -105,4 +105,32 @@ describe.skipIf(!runnable)('the bus connection lost: no stale read', () => {
       expect(await l1Hits(workers)).toEqual(again.map((hits) => hits + 1)); // the L1 serves again
     },
   );
+
+  it.skipIf(!memcached)(
+    'memcached with its bus Redis frozen (SIGSTOP): noticed by the heartbeat, no stale read',
+    async () => {
+      server = await startRedis();
+      const frozen = server;
+      const { workers } = await fleetHolding(
+        'memcached',
+        memcached!,
+        'k',
+        `redis://127.0.0.1:${server.port}`,
+      );
+      process.kill(frozen.pid, 'SIGSTOP');
+      try {
+        // No socket closes: only the bus's heartbeat can tell.
+        await busEventEverywhere(workers, 'disconnect');
+        // The publish of this write hangs and times out; memcached has it, every L1 is bypassed.
+        expect((await workers[0]!.call({ op: 'set', key: 'k', value: { v: 2 }, tags: ['t'] })).value).toBe(
+          true,
+        );
+        expect(await readEverywhere(workers, 'k')).toEqual([{ v: 2 }, { v: 2 }, { v: 2 }]);
+      } finally {
+        process.kill(frozen.pid, 'SIGCONT');
+      }
+      await busEventEverywhere(workers, 'reconnect');
+      expect(await readEverywhere(workers, 'k')).toEqual([{ v: 2 }, { v: 2 }, { v: 2 }]);
+    },
+  );
 });
