@@ -88,15 +88,16 @@ describe.skipIf(!url)('a service with an l1 on Redis', () => {
   });
 
   it('stats() separates L1 hits, L2 hits and misses', async () => {
+    const prefix = `l1-stats-${Date.now()}:`;
     const cache = new CacheService({
       backend: new RedisBackend({ url: url! }),
-      prefix: `l1-stats-${Date.now()}:`,
+      prefix,
       l1: {},
     });
     closing.push(() => cache.close());
     const other = new CacheService({
       backend: new RedisBackend({ url: url! }),
-      prefix: `l1-stats-${Date.now()}:`,
+      prefix,
     });
     closing.push(() => other.close());
     await until(async () => (await cache.health()).bus === 'connected', 'bus connected');

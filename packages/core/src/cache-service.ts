@@ -10,6 +10,7 @@ import { PurgeDispatcher } from './purge/purge-dispatcher.js';
 import { resolvePurgeSettings } from './purge/purge-settings.js';
 import type { TagHeaderFormat } from './purge/purger.js';
 import { ResilientBackend } from './resilience/resilient-backend.js';
+import { announceBusState } from './tiers/bus-events.js';
 import { toMilliseconds } from './time/duration.js';
 import type { CacheBackend } from './types/backend.js';
 import type { CacheEventListener, CacheEvents } from './types/events.js';
@@ -53,6 +54,7 @@ export class CacheService {
     const purge = resolvePurgeSettings(options.purgers, options.purge);
     this.name = settings.name;
     this.#core = new CacheCore(settings, this.#stats, this.#events);
+    if (settings.bus !== undefined) announceBusState(settings.bus, this.#events, settings.logger, this.name);
     this.#purges =
       purge.purgers.length > 0 ? new PurgeDispatcher(purge, this.#events, settings.logger) : undefined;
   }
@@ -242,7 +244,7 @@ export class CacheService {
     const backend = this.#core.backend;
     const resilient = backend instanceof ResilientBackend ? backend : undefined;
     const probe = await backend.health();
-    const base = { name: this.name, backend: backend.name, circuit: resilient?.circuit ?? 'closed' };
+    const base = { name: this.name, backend: backend.name, circuit: resilient?.circuit ?? 'closed', ...this.#tiers() };
     const reason = resilient?.unhealthyReason();
     if (!probe.ok) {
       this.#core.fail(probe.error, 'health');
@@ -251,6 +253,14 @@ export class CacheService {
     if (reason !== undefined) return { ...base, healthy: false, reason };
     const details = probe.value.details;
     return { ...base, healthy: true, latencyMs: probe.value.latencyMs, ...(details ? { details } : {}) };
+  }
+
+  /** The L1's and the bus's part of `health()`: nothing without an L1. */
+  #tiers(): Pick<CacheHealth, 'bus' | 'l1'> {
+    const { l1 } = this.#core;
+    const bus = this.#core.settings.bus;
+    if (l1 === undefined || bus === undefined) return {};
+    return { bus: bus.connected ? 'connected' : 'disconnected', l1: { entries: l1.size, bytes: l1.bytes } };
   }
 
   /** A snapshot of the counters. */

@@ -109,8 +109,8 @@ export { SingleFlight } from './stampede/single-flight.js';
 export { TagVersions } from './tags/tag-versions.js';
 export type { BusMessage, BusState, InvalidationBus } from './tiers/bus-contract.js';
 export type { L1Options } from './tiers/l1-settings.js';
-export { type Slot, SlotStore, type SlotStoreSettings } from './tiers/slot-store.js';
 export { BUS_CHANNEL, RedisBus, type RedisBusOptions } from './tiers/redis-bus.js';
+export { type Slot, SlotStore, type SlotStoreSettings } from './tiers/slot-store.js';
 export { type Duration, type DurationUnit, MAX_DURATION_MS, toMilliseconds } from './time/duration.js';
 export type {
   BackendCapabilities,

@@ -4,8 +4,8 @@ import { namespaceOf } from '../keys/namespace.js';
 import { ResilientBackend } from '../resilience/resilient-backend.js';
 import { resolveSerializer } from '../serializers/resolve.js';
 import { AddLockProvider } from '../stampede/add-lock.js';
-import type { InvalidationBus } from '../tiers/bus-contract.js';
 import { resolveL1Settings } from '../tiers/l1-settings.js';
+import { resolveBus } from '../tiers/resolve-bus.js';
 import { optionalMilliseconds } from '../time/duration.js';
 import type { CacheBackend } from '../types/backend.js';
 import { silentLogger } from '../types/logger.js';
@@ -28,16 +28,7 @@ export function resolveSettings(options: CacheServiceOptions): CoreSettings {
 
   const backend = withResilience(raw, options);
   const l1 = options.l1 === undefined ? undefined : resolveL1Settings(options.l1);
-  const bus = options.bus;
-  if (bus !== undefined && !isBus(bus)) {
-    throw new CacheUsageError('expected an InvalidationBus (publish, onMessage, onState, close)', 'bus');
-  }
-  if (l1 !== undefined && bus === undefined) {
-    throw new CacheUsageError(
-      'an L1 tier needs a bus to hear what other instances change (pass `bus`), or it would serve what they invalidated',
-      'bus',
-    );
-  }
+  const bus = resolveBus(raw, l1, options.bus);
   const protection = options.protection ?? {};
   const enabled = protection.enabled ?? true;
   return {
@@ -100,12 +91,6 @@ function withResilience(backend: CacheBackend, options: CacheServiceOptions): Ca
             ),
           },
   });
-}
-
-function isBus(value: unknown): value is InvalidationBus {
-  if (value === null || typeof value !== 'object') return false;
-  const b = value as Record<string, unknown>;
-  return ['publish', 'onMessage', 'onState', 'close'].every((m) => typeof b[m] === 'function');
 }
 
 function isBackend(value: unknown): value is CacheBackend {

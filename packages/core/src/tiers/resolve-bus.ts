@@ -40,7 +40,7 @@ export function resolveBus(
   }
   if (!backend.capabilities.shared) {
     throw new CacheUsageError(
-      `the ${backend.name} backend is in-process already: an L1 in front of it only adds a copy; drop \`l1\``,
+      `the ${backend.name} backend is in-process already (and has no bus to keep L1s coherent): an L1 in front of it only adds a copy; drop \`l1\``,
       'l1',
     );
   }

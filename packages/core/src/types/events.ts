@@ -61,6 +61,19 @@ export interface CacheEvents {
   purge: PurgeReport;
   /** A purge was given up (retries spent, not retryable, or dropped by a full queue). */
   'purge-error': PurgeFailure;
+  /**
+   * With `l1`: the bus stopped receiving (connection lost, or a publish failed). Until
+   * `bus-reconnect`, every read bypasses the L1.
+   */
+  'bus-disconnect': BusEvent;
+  /** With `l1`: the bus receives again after a `bus-disconnect`; the L1 was cleared (it starts cold). */
+  'bus-reconnect': BusEvent;
+}
+
+/** Payload of the `bus-disconnect` and `bus-reconnect` events. */
+export interface BusEvent {
+  /** The service's name. */
+  readonly name: string;
 }
 
 /** A listener for event `E`. */

@@ -4,8 +4,9 @@ import type { Purger } from '../purge/purger.js';
 import type { CircuitState } from '../resilience/circuit-breaker.js';
 import type { CompressionOptions } from '../serializers/compressing.js';
 import type { SerializerOption } from '../serializers/resolve.js';
-import type { InvalidationBus } from '../tiers/bus-contract.js';
+import type { BusState } from '../tiers/bus-contract.js';
 import type { L1Options } from '../tiers/l1-settings.js';
+import type { BusOption } from '../tiers/resolve-bus.js';
 import type { Duration } from '../time/duration.js';
 import type { CacheBackend } from './backend.js';
 import type { CacheSource } from './events.js';
@@ -92,10 +93,13 @@ export interface CacheServiceOptions {
    */
   readonly l1?: L1Options;
   /**
-   * The bus that keeps the L1 tiers of a fleet coherent (required with `l1`). The service
-   * publishes its writes, deletes and invalidations on it, and closes it in `close()`.
+   * The bus that keeps the L1 tiers of a fleet coherent (only with `l1`): an `InvalidationBus`,
+   * or Redis options (`{ url }`, `{ clusterNodes }`, `{ client }`) for a `RedisBus`. Default: the
+   * backend's own (`RedisBackend`: the same server, its own subscriber connection); memcached
+   * has none, so `l1` on memcached needs it. The service publishes its writes, deletes and
+   * invalidations on it, and closes it in `close()`.
    */
-  readonly bus?: InvalidationBus;
+  readonly bus?: BusOption;
   /**
    * CDNs and reverse proxies to purge after `invalidateTags` (`@tagcache/cdn` has
    * `varnishPurger`, `fastlyPurger`, `cloudflarePurger`). Purges run in the background:
@@ -208,4 +212,8 @@ export interface CacheHealth {
    */
   readonly reason?: string;
   readonly details?: Readonly<Record<string, unknown>>;
+  /** With `l1`: whether the bus is receiving (while `'disconnected'`, the L1 is bypassed). */
+  readonly bus?: BusState;
+  /** With `l1`: what the L1 holds now (within its `maxEntries` and `maxBytes`). */
+  readonly l1?: { readonly entries: number; readonly bytes: number };
 }
