@@ -102,12 +102,13 @@ export class L1Tier {
 
   /**
    * After this instance wrote `fullKey` to the L2 (the write began at `epoch`): keeps the entry
-   * unless something changed meanwhile, and tells the other instances. Its tag versions are not
+   * unless something changed meanwhile (then drops the older copy), and tells the other instances. Its tag versions are not
    * learnt (they were captured before the value was loaded): until a read of the L2 confirms
    * them, an entry with tags is answered by the L2.
    */
   wrote(fullKey: string, entry: CacheEntry, epoch: number): void {
     if (epoch === this.#epoch && this.#bus.connected) this.#put(fullKey, entry);
+    else this.#store.delete(fullKey); // whatever copy is here is older than what the L2 now has
     this.#epoch++;
     this.#bus.publish({ kind: 'write', keys: [fullKey] });
   }
