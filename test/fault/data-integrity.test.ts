@@ -84,5 +84,5 @@ describe.skipIf(!url)('data integrity: concurrent set/get/invalidate/delete from
     expect(reads.filter((o) => o.id !== null).length).toBeGreaterThan(0);
     expect(bus.filter((b) => b.op === 'received').length).toBeGreaterThan(0);
     expect(found.slice(0, 5)).toEqual([]);
-  }, 120_000);
+  }, 240_000);
 });
