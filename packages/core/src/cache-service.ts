@@ -244,7 +244,12 @@ export class CacheService {
     const backend = this.#core.backend;
     const resilient = backend instanceof ResilientBackend ? backend : undefined;
     const probe = await backend.health();
-    const base = { name: this.name, backend: backend.name, circuit: resilient?.circuit ?? 'closed', ...this.#tiers() };
+    const base = {
+      name: this.name,
+      backend: backend.name,
+      circuit: resilient?.circuit ?? 'closed',
+      ...this.#tiers(),
+    };
     const reason = resilient?.unhealthyReason();
     if (!probe.ok) {
       this.#core.fail(probe.error, 'health');

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import { createRedisClient, type IoredisClient } from '../backends/redis/redis-client.js';
+import { resolveRedisConnection } from '../backends/redis/redis-connection.js';
 import type { RedisClient, RedisConnectionOptions } from '../backends/redis/redis-types.js';
 import { CacheUsageError } from '../errors.js';
 import { busMessageSender, decodeBusMessage, encodeBusMessage } from './bus-codec.js';
@@ -103,9 +104,11 @@ export class RedisBus implements InvalidationBus {
     const given =
       publisher ?? (options.client === undefined ? undefined : () => Promise.resolve(options.client!));
     this.#ownsPublisher = given === undefined;
+    // Checked now (a CacheUsageError names the field), used on first publish.
+    const settings = given === undefined ? resolveRedisConnection(options) : undefined;
     this.#publisher =
       (given as (() => Promise<IoredisClient>) | undefined) ??
-      (() => (this.#publisherClient ??= createRedisClient(options, () => {})));
+      (() => (this.#publisherClient ??= createRedisClient(settings!, () => {})));
   }
 
   /** Whether messages are being received now; the first call starts the subscriber (see the class comment). */

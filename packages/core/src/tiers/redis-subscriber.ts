@@ -1,5 +1,6 @@
 import type { Cluster, Redis, RedisOptions } from 'ioredis';
 import { createRedisClient, type IoredisClient } from '../backends/redis/redis-client.js';
+import { resolveRedisConnection } from '../backends/redis/redis-connection.js';
 
 /**
  * The bus's subscriber connection: always a single-node ioredis client, so that its state is
@@ -30,10 +31,10 @@ export async function createSubscriber(publisher: IoredisClient): Promise<Redis 
   if (node === undefined) return undefined;
   const { host, port } = node.options;
   const client = await createRedisClient(
-    {
+    resolveRedisConnection({
       url: `redis://${host?.includes(':') ? `[${host}]` : host}:${port}`,
       redisOptions: { ...cluster.options.redisOptions, ...SUBSCRIBER },
-    },
+    }),
     () => {},
   );
   return client as Redis;

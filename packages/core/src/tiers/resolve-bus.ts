@@ -33,8 +33,16 @@ export function resolveBus(
       throw new CacheUsageError('expected an InvalidationBus or Redis options ({ url })', 'bus');
     }
     if (isBus(bus)) return bus;
-    if (bus.url === undefined && bus.clusterNodes === undefined && bus.client === undefined) {
-      throw new CacheUsageError('expected a Redis `url`, `clusterNodes` or `client` for the bus', 'bus');
+    if (
+      bus.url === undefined &&
+      bus.clusterNodes === undefined &&
+      bus.sentinels === undefined &&
+      bus.client === undefined
+    ) {
+      throw new CacheUsageError(
+        'expected a Redis `url`, `clusterNodes`, `sentinels` or `client` for the bus',
+        'bus',
+      );
     }
     return new RedisBus(bus);
   }

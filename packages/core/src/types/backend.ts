@@ -1,7 +1,7 @@
 import type { Result } from '../result.js';
-import type { BackendConnection } from './connection.js';
 import type { InvalidationBus } from '../tiers/bus-contract.js';
 import type { Slot } from '../tiers/slot-store.js';
+import type { BackendConnection } from './connection.js';
 
 /** What a backend can do beyond the basic contract. The service adapts to it. */
 export interface BackendCapabilities {
