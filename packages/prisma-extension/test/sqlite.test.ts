@@ -3,6 +3,7 @@ import { concurrencyTests } from './suite/concurrency.js';
 import { differentialTests } from './suite/differential.js';
 import { fidelityTests } from './suite/fidelity.js';
 import { invalidationTests } from './suite/invalidation.js';
+import { mappedModelTests } from './suite/mapped-models.js';
 import { readAfterWriteTests } from './suite/read-after-write.js';
 import { readTests } from './suite/reads.js';
 import { transactionTests } from './suite/transactions.js';
@@ -24,4 +25,5 @@ describe('@tagcache/prisma on SQLite (better-sqlite3 adapter)', () => {
   concurrencyTests(db);
   readAfterWriteTests(db);
   differentialTests(db);
+  mappedModelTests(db);
 });
