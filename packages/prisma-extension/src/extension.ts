@@ -8,6 +8,7 @@ import { resolveOptions } from './options.js';
 import { QueryHandler, type QueryParams } from './query-handler.js';
 import { lazyRawWrite } from './raw-write-promise.js';
 import { RelationGraph, type RuntimeDataModel } from './relation-graph.js';
+import { RowTags } from './row-tags.js';
 import { runInScope } from './transactions.js';
 import type {
   CacheExtensionOptions,
@@ -15,6 +16,7 @@ import type {
   RawCacheOptions,
   RawWriteOptions,
 } from './types.js';
+import { parseUniqueKeys } from './unique-keys.js';
 
 /** The internals of a Prisma 7 client the extension reads (verified on 7.10; see the README). */
 interface ClientInternals {
@@ -57,15 +59,18 @@ export function cacheExtension(options: CacheExtensionOptions) {
     }
     const schemaText = internals._engineConfig?.inlineSchema;
     const graph = new RelationGraph(dataModel, schemaText);
+    const names = new ModelNames(dataModel);
+    const rows = new RowTags(settings.prefix, names, graph, parseUniqueKeys(schemaText), dataModel);
     const version = options.schemaVersion ?? hashString(schemaText ?? JSON.stringify(dataModel)).slice(0, 10);
     const handler = new QueryHandler(
       options.cache,
       settings,
       graph,
-      new ModelNames(dataModel),
+      names,
       version,
       { omit: internals._globalOmit ?? null },
       typeof keyContext === 'function' ? keyContext : keyContext === undefined ? undefined : () => keyContext,
+      rows,
     );
     const originalTransaction = internals.$transaction;
     const rawWrite = (params: unknown): Promise<unknown> =>
@@ -101,7 +106,7 @@ export function cacheExtension(options: CacheExtensionOptions) {
         /** Drops the cached reads of `models` and those tagged with `tags`. */
         async $invalidateCache(input: InvalidateCacheInput): Promise<void> {
           const models = handler.models(input.models, 'models');
-          const tags = [...models.map((m) => handler.tag(m)), ...(input.tags ?? [])];
+          const tags = [...handler.rows.wide(models), ...(input.tags ?? [])];
           if (tags.length > 0) await handler.invalidate(tags);
         },
         /**

@@ -1,11 +1,13 @@
 import { afterAll, beforeAll, beforeEach, describe } from 'vitest';
 import { concurrencyTests } from './suite/concurrency.js';
 import { differentialTests } from './suite/differential.js';
+import { rowDifferentialTests } from './suite/differential-rows.js';
 import { fidelityTests } from './suite/fidelity.js';
 import { invalidationTests } from './suite/invalidation.js';
 import { mappedModelTests } from './suite/mapped-models.js';
 import { readAfterWriteTests } from './suite/read-after-write.js';
 import { readTests } from './suite/reads.js';
+import { rowPreciseTests } from './suite/row-precise.js';
 import { transactionTests } from './suite/transactions.js';
 import { postgresAvailable, postgresDatabase, postgresUrl, type TestDatabase } from './support/databases.js';
 
@@ -31,4 +33,6 @@ describe.runIf(available)('@tagcache/prisma on PostgreSQL (pg adapter)', () => {
   readAfterWriteTests(db);
   differentialTests(db);
   mappedModelTests(db);
+  rowPreciseTests(db);
+  rowDifferentialTests(db);
 });
