@@ -1,7 +1,8 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { Prisma } from '@prisma/client/extension';
-import type { PrismaPromise, Sql } from '@prisma/client/runtime/client';
+import { Decimal, type PrismaPromise, type Sql } from '@prisma/client/runtime/client';
 import { hashString } from '@tagcache/core';
+import { DecimalRevival } from './decimal-revival.js';
 import { ModelNames } from './model-names.js';
 import type { CachedModelMethods, TransactionMethod } from './model-types.js';
 import { resolveOptions } from './options.js';
@@ -71,6 +72,7 @@ export function cacheExtension(options: CacheExtensionOptions) {
       { omit: internals._globalOmit ?? null },
       typeof keyContext === 'function' ? keyContext : keyContext === undefined ? undefined : () => keyContext,
       rows,
+      new DecimalRevival(dataModel, graph, Decimal),
     );
     const originalTransaction = internals.$transaction;
     const rawWrite = (params: unknown): Promise<unknown> =>

@@ -1,4 +1,5 @@
 import { type CacheService, type CacheSource, CacheUsageError, LoaderError } from '@tagcache/core';
+import type { DecimalRevival } from './decimal-revival.js';
 import { WRITE_OPERATIONS } from './invalidation.js';
 import type { ModelNames } from './model-names.js';
 import { type QueryCacheRequest, type ResolvedOptions, takeCacheArgs } from './options.js';
@@ -41,6 +42,8 @@ export class QueryHandler {
     readonly keyContext: (() => string) | undefined,
     /** The tags of reads and writes (row-precise where the arguments allow). */
     readonly rows: RowTags,
+    /** Gives cached results back the `Decimal`s a JSON serializer turned into strings. */
+    readonly decimals: DecimalRevival,
   ) {}
 
   /** `query.$allModels.$allOperations`. */
@@ -80,7 +83,15 @@ export class QueryHandler {
     const modelSettings = this.options.model(model);
     const ttl = options.ttl ?? (modelSettings ? modelSettings.ttl : undefined) ?? this.options.ttl;
     const swr = options.swr ?? this.options.swr;
-    return this.cached(key, [...tags, ...(options.tags ?? [])], ttl, swr, run, this.source(model, operation));
+    const value = await this.cached(
+      key,
+      [...tags, ...(options.tags ?? [])],
+      ttl,
+      swr,
+      run,
+      this.source(model, operation),
+    );
+    return this.decimals.revive(model, path, value);
   }
 
   /** `$executeRaw*`: invalidates the declared models and tags, or every model. */

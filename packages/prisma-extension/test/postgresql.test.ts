@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, beforeEach, describe } from 'vitest';
 import { concurrencyTests } from './suite/concurrency.js';
+import { decimalTests } from './suite/decimal.js';
 import { differentialTests } from './suite/differential.js';
 import { rowDifferentialTests } from './suite/differential-rows.js';
 import { fidelityTests } from './suite/fidelity.js';
@@ -27,6 +28,7 @@ describe.runIf(available)('@tagcache/prisma on PostgreSQL (pg adapter)', () => {
 
   readTests(db);
   fidelityTests(db);
+  decimalTests(db);
   invalidationTests(db);
   transactionTests(db);
   concurrencyTests(db);

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, beforeEach, describe } from 'vitest';
 import { concurrencyTests } from './suite/concurrency.js';
+import { decimalTests } from './suite/decimal.js';
 import { differentialTests } from './suite/differential.js';
 import { rowDifferentialTests } from './suite/differential-rows.js';
 import { fidelityTests } from './suite/fidelity.js';
@@ -22,6 +23,7 @@ describe('@tagcache/prisma on SQLite (better-sqlite3 adapter)', () => {
 
   readTests(db);
   fidelityTests(db);
+  decimalTests(db);
   invalidationTests(db);
   transactionTests(db);
   concurrencyTests(db);
