@@ -2,6 +2,7 @@ import { AsyncLocalStorage } from 'node:async_hooks';
 import { Prisma } from '@prisma/client/extension';
 import { Decimal, type PrismaPromise, type Sql } from '@prisma/client/runtime/client';
 import { hashString } from '@tagcache/core';
+import { type AccelerateCompat, accelerateCompat } from './accelerate.js';
 import { DecimalRevival } from './decimal-revival.js';
 import { ModelNames } from './model-names.js';
 import type { CachedModelMethods, TransactionMethod } from './model-types.js';
@@ -83,6 +84,11 @@ export function cacheExtension(options: CacheExtensionOptions) {
       return declared ? handler.rawRead(p, declared) : handler.rawQuery(p);
     };
 
+    const accelerate = accelerateCompat(
+      (tags) => handler.invalidate(tags),
+      () => handler.rows.wide(graph.models),
+    );
+
     return client.$extends({
       name: '@tagcache/prisma',
       model: { $allModels: {} as CachedModelMethods },
@@ -96,6 +102,8 @@ export function cacheExtension(options: CacheExtensionOptions) {
         $queryRawUnsafe: rawRead,
       },
       client: {
+        /** Prisma Accelerate's `$accelerate.invalidate({ tags })` and `invalidateAll()`, on this cache. */
+        $accelerate: accelerate as AccelerateCompat,
         /** Prisma's `$transaction`; writes inside it invalidate again once it settles. */
         $transaction: function (this: unknown, ...args: unknown[]): Promise<unknown> {
           const self = Prisma.getExtensionContext(this);

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, beforeEach, describe } from 'vitest';
+import { accelerateTests } from './suite/accelerate.js';
 import { concurrencyTests } from './suite/concurrency.js';
 import { decimalTests } from './suite/decimal.js';
 import { differentialTests } from './suite/differential.js';
@@ -29,6 +30,7 @@ describe.runIf(available)('@tagcache/prisma on PostgreSQL (pg adapter)', () => {
   readTests(db);
   fidelityTests(db);
   decimalTests(db);
+  accelerateTests(db);
   invalidationTests(db);
   transactionTests(db);
   concurrencyTests(db);

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, beforeEach, describe } from 'vitest';
+import { accelerateTests } from './suite/accelerate.js';
 import { concurrencyTests } from './suite/concurrency.js';
 import { decimalTests } from './suite/decimal.js';
 import { differentialTests } from './suite/differential.js';
@@ -24,6 +25,7 @@ describe('@tagcache/prisma on SQLite (better-sqlite3 adapter)', () => {
   readTests(db);
   fidelityTests(db);
   decimalTests(db);
+  accelerateTests(db);
   invalidationTests(db);
   transactionTests(db);
   concurrencyTests(db);
