@@ -15,7 +15,15 @@ function isObject(value: unknown): value is Obj {
  * (`some/every/none/is/isNot` and the to-one shorthand), at any depth.
  */
 export function readDependencies(graph: RelationGraph, model: string, args: unknown): Set<string> {
-  const models = new Set<string>([model]);
+  return new Set<string>([model, ...relatedModels(graph, model, args)]);
+}
+
+/**
+ * The models a read reaches through relations only (its own model too when a self-relation
+ * reaches other rows of it): what {@link readDependencies} finds besides the read rows.
+ */
+export function relatedModels(graph: RelationGraph, model: string, args: unknown): Set<string> {
+  const models = new Set<string>();
   walkArgs(graph, model, args, models);
   return models;
 }

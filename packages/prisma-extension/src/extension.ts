@@ -1,13 +1,16 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { Prisma } from '@prisma/client/extension';
-import type { PrismaPromise, Sql } from '@prisma/client/runtime/client';
+import { Decimal, type PrismaPromise, type Sql } from '@prisma/client/runtime/client';
 import { hashString } from '@tagcache/core';
+import { type AccelerateCompat, accelerateCompat } from './accelerate.js';
+import { DecimalRevival } from './decimal-revival.js';
 import { ModelNames } from './model-names.js';
 import type { CachedModelMethods, TransactionMethod } from './model-types.js';
 import { resolveOptions } from './options.js';
 import { QueryHandler, type QueryParams } from './query-handler.js';
 import { lazyRawWrite } from './raw-write-promise.js';
 import { RelationGraph, type RuntimeDataModel } from './relation-graph.js';
+import { RowTags } from './row-tags.js';
 import { runInScope } from './transactions.js';
 import type {
   CacheExtensionOptions,
@@ -15,6 +18,7 @@ import type {
   RawCacheOptions,
   RawWriteOptions,
 } from './types.js';
+import { parseUniqueKeys } from './unique-keys.js';
 
 /** The internals of a Prisma 7 client the extension reads (verified on 7.10; see the README). */
 interface ClientInternals {
@@ -57,15 +61,19 @@ export function cacheExtension(options: CacheExtensionOptions) {
     }
     const schemaText = internals._engineConfig?.inlineSchema;
     const graph = new RelationGraph(dataModel, schemaText);
+    const names = new ModelNames(dataModel);
+    const rows = new RowTags(settings.prefix, names, graph, parseUniqueKeys(schemaText), dataModel);
     const version = options.schemaVersion ?? hashString(schemaText ?? JSON.stringify(dataModel)).slice(0, 10);
     const handler = new QueryHandler(
       options.cache,
       settings,
       graph,
-      new ModelNames(dataModel),
+      names,
       version,
       { omit: internals._globalOmit ?? null },
       typeof keyContext === 'function' ? keyContext : keyContext === undefined ? undefined : () => keyContext,
+      rows,
+      new DecimalRevival(dataModel, graph, Decimal),
     );
     const originalTransaction = internals.$transaction;
     const rawWrite = (params: unknown): Promise<unknown> =>
@@ -75,6 +83,11 @@ export function cacheExtension(options: CacheExtensionOptions) {
       const p = params as QueryParams;
       return declared ? handler.rawRead(p, declared) : handler.rawQuery(p);
     };
+
+    const accelerate = accelerateCompat(
+      (tags) => handler.invalidate(tags),
+      () => handler.rows.wide(graph.models),
+    );
 
     return client.$extends({
       name: '@tagcache/prisma',
@@ -89,6 +102,8 @@ export function cacheExtension(options: CacheExtensionOptions) {
         $queryRawUnsafe: rawRead,
       },
       client: {
+        /** Prisma Accelerate's `$accelerate.invalidate({ tags })` and `invalidateAll()`, on this cache. */
+        $accelerate: accelerate as AccelerateCompat,
         /** Prisma's `$transaction`; writes inside it invalidate again once it settles. */
         $transaction: function (this: unknown, ...args: unknown[]): Promise<unknown> {
           const self = Prisma.getExtensionContext(this);
@@ -101,7 +116,7 @@ export function cacheExtension(options: CacheExtensionOptions) {
         /** Drops the cached reads of `models` and those tagged with `tags`. */
         async $invalidateCache(input: InvalidateCacheInput): Promise<void> {
           const models = handler.models(input.models, 'models');
-          const tags = [...models.map((m) => handler.tag(m)), ...(input.tags ?? [])];
+          const tags = [...handler.rows.wide(models), ...(input.tags ?? [])];
           if (tags.length > 0) await handler.invalidate(tags);
         },
         /**

@@ -4,6 +4,7 @@
  * @packageDocumentation
  */
 
+export type { AccelerateCompat, AccelerateInvalidateResult } from './accelerate.js';
 export { cacheExtension } from './extension.js';
 export type {
   CachedModelMethods,

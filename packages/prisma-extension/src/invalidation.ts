@@ -35,15 +35,35 @@ export function writeTouches(
   operation: string,
   args: unknown,
 ): Set<string> {
-  const touched = new Set<string>([model]);
-  const walker = new WriteWalker(graph, touched);
+  const { others } = writeEffects(graph, model, operation, args);
+  return new Set([model, ...others]);
+}
+
+/** What a write changes besides the rows its own operation names. */
+export interface WriteEffects {
+  /**
+   * The models other rows of which may change (nested writes, referential actions). Holds the
+   * written model itself when the write reaches other rows of it (a self-relation).
+   */
+  readonly others: ReadonlySet<string>;
+}
+
+/** The models {@link writeTouches} finds, apart from the written rows themselves. */
+export function writeEffects(
+  graph: RelationGraph,
+  model: string,
+  operation: string,
+  args: unknown,
+): WriteEffects {
+  const others = new Set<string>();
+  const walker = new WriteWalker(graph, others);
   const a = isObject(args) ? args : {};
   if (operation === 'delete' || operation === 'deleteMany') walker.deleted(model);
   else if (operation === 'upsert') {
-    walker.data(model, a.create, false);
-    walker.data(model, a.update, true);
-  } else walker.data(model, a.data, operation.startsWith('update'));
-  return touched;
+    walker.data(model, a.create, false, true);
+    walker.data(model, a.update, true, true);
+  } else walker.data(model, a.data, operation.startsWith('update'), true);
+  return { others };
 }
 
 class WriteWalker {
@@ -54,10 +74,10 @@ class WriteWalker {
     readonly touched: Set<string>,
   ) {}
 
-  /** A `data` object (or list of them) written to `model`. */
-  data(model: string, data: unknown, isUpdate: boolean): void {
+  /** A `data` object (or list of them) written to `model` (`root`: the write's own rows). */
+  data(model: string, data: unknown, isUpdate: boolean, root = false): void {
     if (Array.isArray(data)) {
-      for (const d of data) this.data(model, d, isUpdate);
+      for (const d of data) this.data(model, d, isUpdate, root);
       return;
     }
     if (!isObject(data)) return;
@@ -71,7 +91,7 @@ class WriteWalker {
       this.touched.add(relation.target);
       this.nested(model, field, value);
     }
-    if (isUpdate) this.updated(model, changed);
+    if (isUpdate) this.updated(model, changed, !root);
   }
 
   /** The nested operations on relation `field` of `model`. */
@@ -133,10 +153,10 @@ class WriteWalker {
     }
   }
 
-  /** Fields of `model` changed: follow the relations that reference one of them. */
-  updated(model: string, fields: readonly string[]): void {
+  /** Fields of `model` changed (`other`: in rows other than the write's own): follow the relations that reference one of them. */
+  updated(model: string, fields: readonly string[], other = true): void {
     if (fields.length === 0) return;
-    this.touched.add(model);
+    if (other) this.touched.add(model);
     for (const edge of this.graph.referencing(model)) {
       if (edge.unknown) {
         for (const m of edge.models) this.touched.add(m);

@@ -10,6 +10,8 @@ import type { RuntimeDataModel } from './relation-graph.js';
 export class ModelNames {
   readonly #tables = new Map<string, string>();
   readonly #byName = new Map<string, string>();
+  /** `Model.field` → column, for fields mapped with `@map`. */
+  readonly #columns = new Map<string, string>();
 
   constructor(dataModel: RuntimeDataModel) {
     const aliases: [string, string][] = [];
@@ -17,6 +19,7 @@ export class ModelNames {
       const table = definition.dbName ?? model;
       this.#tables.set(model, table);
       this.#byName.set(model, model);
+      for (const f of definition.fields) if (f.dbName) this.#columns.set(`${model}.${f.name}`, f.dbName);
       aliases.push([model.charAt(0).toLowerCase() + model.slice(1), model], [table, model]);
     }
     // Model names win over aliases (a model may be named like another model's table).
@@ -26,6 +29,11 @@ export class ModelNames {
   /** The table a model's rows live in. */
   table(model: string): string {
     return this.#tables.get(model) ?? model;
+  }
+
+  /** The column a model's field is stored in (its `@map` name, else the field name). */
+  column(model: string, field: string): string {
+    return this.#columns.get(`${model}.${field}`) ?? field;
   }
 
   /**

@@ -1,11 +1,12 @@
 import { type CacheService, type CacheSource, CacheUsageError, LoaderError } from '@tagcache/core';
-import { readDependencies } from './dependencies.js';
-import { WRITE_OPERATIONS, writeTouches } from './invalidation.js';
+import type { DecimalRevival } from './decimal-revival.js';
+import { WRITE_OPERATIONS } from './invalidation.js';
 import type { ModelNames } from './model-names.js';
 import { type QueryCacheRequest, type ResolvedOptions, takeCacheArgs } from './options.js';
-import { modelTag, queryKey } from './query-key.js';
+import { queryKey } from './query-key.js';
 import { rawQueryWrites } from './raw-sql.js';
 import type { RelationGraph } from './relation-graph.js';
+import type { RowTags } from './row-tags.js';
 import { currentScope, transactionKind } from './transactions.js';
 import {
   CACHED_OPERATIONS,
@@ -39,6 +40,10 @@ export class QueryHandler {
     readonly schemaVersion: string,
     readonly clientContext: unknown,
     readonly keyContext: (() => string) | undefined,
+    /** The tags of reads and writes (row-precise where the arguments allow). */
+    readonly rows: RowTags,
+    /** Gives cached results back the `Decimal`s a JSON serializer turned into strings. */
+    readonly decimals: DecimalRevival,
   ) {}
 
   /** `query.$allModels.$allOperations`. */
@@ -50,7 +55,7 @@ export class QueryHandler {
     if (WRITE_OPERATIONS.has(operation)) {
       const result = await run(); // a failed write throws here and invalidates nothing
       await this.touched(
-        [...writeTouches(this.graph, model, operation, args)].map((m) => this.tag(m)),
+        this.rows.write(model, operation, args, result),
         params,
         this.source(model, operation),
       );
@@ -59,7 +64,7 @@ export class QueryHandler {
     if (!CACHED.has(operation) || transactionKind(params) !== undefined) return run();
     if (!this.#shouldCache(model, operation as CachedOperation, request)) return run();
     const options = request || {};
-    const tags = [...readDependencies(this.graph, model, args)].map((m) => this.tag(m));
+    const tags = this.rows.read(model, operation, args);
     const path = params.__internalParams?.dataPath;
     const own = options.tags !== undefined || options.ttl !== undefined || options.swr !== undefined;
     const key = queryKey({
@@ -78,7 +83,15 @@ export class QueryHandler {
     const modelSettings = this.options.model(model);
     const ttl = options.ttl ?? (modelSettings ? modelSettings.ttl : undefined) ?? this.options.ttl;
     const swr = options.swr ?? this.options.swr;
-    return this.cached(key, [...tags, ...(options.tags ?? [])], ttl, swr, run, this.source(model, operation));
+    const value = await this.cached(
+      key,
+      [...tags, ...(options.tags ?? [])],
+      ttl,
+      swr,
+      run,
+      this.source(model, operation),
+    );
+    return this.decimals.revive(model, path, value);
   }
 
   /** `$executeRaw*`: invalidates the declared models and tags, or every model. */
@@ -86,7 +99,7 @@ export class QueryHandler {
     const result = await params.query(params.args);
     const models = declared ? this.models(declared.models, 'models') : this.graph.models;
     const source = this.source('$raw', params.operation);
-    await this.touched([...models.map((m) => this.tag(m)), ...(declared?.tags ?? [])], params, source);
+    await this.touched([...this.rows.wide(models), ...(declared?.tags ?? [])], params, source);
     return result;
   }
 
@@ -94,11 +107,7 @@ export class QueryHandler {
   async rawQuery(params: QueryParams): Promise<unknown> {
     const result = await params.query(params.args);
     if (rawQueryWrites(params.args))
-      await this.touched(
-        this.graph.models.map((m) => this.tag(m)),
-        params,
-        this.source('$raw', params.operation),
-      );
+      await this.touched(this.rows.wide(this.graph.models), params, this.source('$raw', params.operation));
     return result;
   }
 
@@ -130,9 +139,9 @@ export class QueryHandler {
     return this.cached(key, tags, ttl, swr, run, this.source('$raw', params.operation));
   }
 
-  /** The tag of a model's reads: its table's. */
+  /** The tag of a model's reads over many rows (raw reads declare these): its table's. */
   tag(model: string): string {
-    return modelTag(this.options.prefix, this.names.table(model));
+    return this.rows.list(model);
   }
 
   /** The metrics source of a model's operation (`{ kind: 'prisma', model, operation }`), built once. */

@@ -8,7 +8,14 @@ export interface RuntimeDataModel {
       {
         /** The table (`@@map`), `null` when it is the model name. */
         readonly dbName?: string | null;
-        readonly fields: readonly { name: string; kind: string; type: string; relationName?: string }[];
+        readonly fields: readonly {
+          name: string;
+          kind: string;
+          type: string;
+          relationName?: string;
+          /** The column (`@map`), when it differs from the field name. */
+          dbName?: string | null;
+        }[];
       }
     >
   >;

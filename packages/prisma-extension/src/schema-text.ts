@@ -68,7 +68,7 @@ function parseAttributes(optional: boolean, attributes: string): ParsedField {
 }
 
 /** Removes `//` comments and the contents of strings (which may hold braces or slashes). */
-function stripComments(text: string): string {
+export function stripComments(text: string): string {
   let out = '';
   let inString = false;
   for (let i = 0; i < text.length; i++) {

@@ -1,10 +1,15 @@
 import { afterAll, beforeAll, beforeEach, describe } from 'vitest';
+import { accelerateTests } from './suite/accelerate.js';
 import { concurrencyTests } from './suite/concurrency.js';
+import { decimalTests } from './suite/decimal.js';
 import { differentialTests } from './suite/differential.js';
+import { rowDifferentialTests } from './suite/differential-rows.js';
 import { fidelityTests } from './suite/fidelity.js';
 import { invalidationTests } from './suite/invalidation.js';
+import { mappedModelTests } from './suite/mapped-models.js';
 import { readAfterWriteTests } from './suite/read-after-write.js';
 import { readTests } from './suite/reads.js';
+import { rowPreciseTests } from './suite/row-precise.js';
 import { transactionTests } from './suite/transactions.js';
 import { postgresAvailable, postgresDatabase, postgresUrl, type TestDatabase } from './support/databases.js';
 
@@ -24,9 +29,14 @@ describe.runIf(available)('@tagcache/prisma on PostgreSQL (pg adapter)', () => {
 
   readTests(db);
   fidelityTests(db);
+  decimalTests(db);
+  accelerateTests(db);
   invalidationTests(db);
   transactionTests(db);
   concurrencyTests(db);
   readAfterWriteTests(db);
   differentialTests(db);
+  mappedModelTests(db);
+  rowPreciseTests(db);
+  rowDifferentialTests(db);
 });

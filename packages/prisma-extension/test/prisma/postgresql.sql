@@ -53,6 +53,15 @@ CREATE TABLE "Setting" (
   CONSTRAINT "Setting_pkey" PRIMARY KEY ("key")
 );
 
+CREATE TABLE "articles" (
+  "id" SERIAL NOT NULL,
+  "title" TEXT NOT NULL,
+  "slug" TEXT NOT NULL,
+  "views" INTEGER NOT NULL DEFAULT 0,
+  CONSTRAINT "articles_pkey" PRIMARY KEY ("id")
+);
+CREATE UNIQUE INDEX "articles_slug_key" ON "articles"("slug");
+
 CREATE TABLE "_PostToTag" (
   "A" INTEGER NOT NULL,
   "B" INTEGER NOT NULL,

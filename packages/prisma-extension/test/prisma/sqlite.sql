@@ -51,6 +51,14 @@ CREATE TABLE "Setting" (
   "value" TEXT NOT NULL
 );
 
+CREATE TABLE "articles" (
+  "id" INTEGER NOT NULL PRIMARY KEY AUTOINCREMENT,
+  "title" TEXT NOT NULL,
+  "slug" TEXT NOT NULL,
+  "views" INTEGER NOT NULL DEFAULT 0
+);
+CREATE UNIQUE INDEX "articles_slug_key" ON "articles"("slug");
+
 CREATE TABLE "_PostToTag" (
   "A" INTEGER NOT NULL,
   "B" INTEGER NOT NULL,

@@ -8,15 +8,22 @@ import Database from 'better-sqlite3';
 import pg from 'pg';
 import { PrismaClient as PgClient } from '../prisma/generated/postgresql/client.js';
 import { PrismaClient } from '../prisma/generated/sqlite/client.js';
+import { PrismaClient as RenamedPgClient } from '../prisma/renamed/generated/postgresql/client.js';
+import { PrismaClient as RenamedClient } from '../prisma/renamed/generated/sqlite/client.js';
 
 /** Both generated clients have the same model API; the suite is typed with the SQLite one. */
 export type BaseClient = PrismaClient;
+
+/** A client of the next schema version (../prisma/renamed): model `Article` renamed `Post`, same table. */
+export type NextVersionClient = RenamedClient;
 
 /** A database the suite runs against: fresh tables, clients that count their queries. */
 export interface TestDatabase {
   readonly name: 'sqlite' | 'postgresql';
   /** A new Prisma client on this database (`close` disconnects it). */
   client(options?: ClientOptions): CountedClient;
+  /** A client of the next schema version on this database (`close` disconnects it). */
+  nextVersionClient(): NextVersionClient;
   /** Deletes every row. */
   reset(): Promise<void>;
   close(): Promise<void>;
@@ -36,7 +43,7 @@ export interface CountedClient {
 }
 
 const sqlDir = join(import.meta.dirname, '..', 'prisma');
-const TABLES = ['_PostToTag', 'Comment', 'Profile', 'Post', 'Tag', 'Setting', 'User'];
+const TABLES = ['articles', '_PostToTag', 'Comment', 'Profile', 'Post', 'Tag', 'Setting', 'User'];
 
 function counted(prisma: BaseClient): CountedClient {
   const log: string[] = [];
@@ -63,6 +70,11 @@ export function sqliteDatabase(): TestDatabase {
       });
       clients.push(prisma);
       return counted(prisma);
+    },
+    nextVersionClient() {
+      const prisma = new RenamedClient({ adapter: new PrismaBetterSqlite3({ url: `file:${file}` }) });
+      clients.push(prisma as unknown as BaseClient);
+      return prisma;
     },
     async reset() {
       for (const table of TABLES) db.prepare(`DELETE FROM "${table}"`).run();
@@ -114,6 +126,16 @@ export async function postgresDatabase(): Promise<TestDatabase> {
       }) as unknown as BaseClient;
       clients.push(prisma);
       return counted(prisma);
+    },
+    nextVersionClient() {
+      const prisma = new RenamedPgClient({
+        adapter: new PrismaPg(
+          { connectionString: postgresUrl, options: `-c search_path=${schema}` },
+          { schema },
+        ),
+      }) as unknown as NextVersionClient;
+      clients.push(prisma as unknown as BaseClient);
+      return prisma;
     },
     async reset() {
       await admin.query(`TRUNCATE ${TABLES.map((t) => `"${t}"`).join(', ')} RESTART IDENTITY CASCADE`);

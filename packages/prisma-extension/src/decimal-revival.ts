@@ -1,0 +1,99 @@
+import { CacheUsageError } from '@tagcache/core';
+import type { RelationGraph, RuntimeDataModel } from './relation-graph.js';
+
+/** The part of Prisma's `Decimal` class reviving needs. */
+export interface DecimalLike {
+  new (value: string): object;
+  isDecimal(value: unknown): boolean;
+}
+
+type Row = Record<string, unknown>;
+
+const AGGREGATES = new Set(['_sum', '_avg', '_min', '_max']);
+
+function isRow(value: unknown): value is Row {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/**
+ * Gives cached results back their `Decimal` values, whatever the service's serializer: a JSON
+ * serializer that was not taught Decimal stores it as its string, which this turns back into
+ * the client's `Decimal`, guided by the schema (only fields typed `Decimal`, and aggregates of
+ * them; a `Json` column holding a string is never touched). Values that are neither a
+ * `Decimal` nor its string (a serializer that cannot round-trip it) are a
+ * {@link CacheUsageError} naming the model and field, never a silent type change.
+ */
+export class DecimalRevival {
+  readonly #fields = new Map<string, ReadonlySet<string>>();
+  /** Models whose results may hold a Decimal (their own fields or through relations). */
+  readonly #reaches = new Set<string>();
+
+  constructor(
+    dataModel: RuntimeDataModel,
+    readonly graph: RelationGraph,
+    readonly Decimal: DecimalLike,
+  ) {
+    for (const [model, definition] of Object.entries(dataModel.models)) {
+      const decimals = definition.fields.filter((f) => f.kind === 'scalar' && f.type === 'Decimal');
+      if (decimals.length > 0) this.#fields.set(model, new Set(decimals.map((f) => f.name)));
+    }
+    // Transitive closure over relations: a model reaches a Decimal if a related model does.
+    let changed = true;
+    for (const model of this.#fields.keys()) this.#reaches.add(model);
+    while (changed) {
+      changed = false;
+      for (const model of graph.models) {
+        if (this.#reaches.has(model)) continue;
+        for (const relation of graph.relations(model).values()) {
+          if (this.#reaches.has(relation.target)) {
+            this.#reaches.add(model);
+            changed = true;
+            break;
+          }
+        }
+      }
+    }
+  }
+
+  /** Revives the Decimal fields of `value`, a result of `model` (at fluent `path`), in place. */
+  revive(model: string, path: readonly string[] | undefined, value: unknown): unknown {
+    let target: string | undefined = model;
+    for (const step of path ?? []) {
+      if (step === 'select' || step === 'include') continue;
+      target = target === undefined ? undefined : this.graph.relation(target, step)?.target;
+    }
+    if (target === undefined || !this.#reaches.has(target)) return value;
+    this.#value(target, value);
+    return value;
+  }
+
+  #value(model: string, value: unknown): void {
+    if (Array.isArray(value)) for (const row of value) this.#row(model, row);
+    else this.#row(model, value);
+  }
+
+  #row(model: string, row: unknown): void {
+    if (!isRow(row)) return;
+    const decimals = this.#fields.get(model);
+    for (const [key, v] of Object.entries(row)) {
+      if (decimals?.has(key)) row[key] = this.#decimal(model, key, v);
+      else if (AGGREGATES.has(key) && decimals && isRow(v)) {
+        for (const [field, inner] of Object.entries(v)) {
+          if (decimals.has(field)) v[field] = this.#decimal(model, `${key}.${field}`, inner);
+        }
+      } else if (v !== null && typeof v === 'object') {
+        const relation = this.graph.relation(model, key);
+        if (relation && this.#reaches.has(relation.target)) this.#value(relation.target, v);
+      }
+    }
+  }
+
+  #decimal(model: string, field: string, value: unknown): unknown {
+    if (value === null || value === undefined || this.Decimal.isDecimal(value)) return value;
+    if (typeof value === 'string') return new this.Decimal(value);
+    throw new CacheUsageError(
+      `a cached ${model}.${field} came back as ${typeof value}, not a Decimal: this serializer cannot round-trip Prisma's Decimal; use a JSON serializer (the default) or prismaSerializer(Prisma)`,
+      'cache.serializer',
+    );
+  }
+}
