@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { redisUrl } from '../support/test-servers.js';
-import { figure } from './http-harness.js';
-import { runWorkload, violations } from './integrity.js';
-import type { LoggedOp } from './integrity-worker.js';
+import { figure } from './support/http-harness.js';
+import { runWorkload, violations } from './support/integrity.js';
+import type { LoggedOp } from './support/integrity-worker.js';
 
 const url = redisUrl();
 const WORKERS = 3;

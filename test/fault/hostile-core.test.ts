@@ -10,7 +10,7 @@ import {
 import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
 import { memcachedServers, redisUrl } from '../support/test-servers.js';
-import { figure } from './http-harness.js';
+import { figure } from './support/http-harness.js';
 
 /**
  * Hostile keys, tags, values and patterns against every backend: each case works or ends in a

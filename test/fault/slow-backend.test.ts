@@ -10,8 +10,8 @@ import {
   sleep,
   startApp,
   storedHit,
-} from './http-harness.js';
-import { TcpProxy } from './tcp-proxy.js';
+} from './support/http-harness.js';
+import { TcpProxy } from './support/tcp-proxy.js';
 
 const url = redisUrl();
 

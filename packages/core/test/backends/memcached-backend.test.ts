@@ -7,7 +7,7 @@ import {
 } from '@tagcache/core';
 import memjs from 'memjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { memcachedServers } from '../support/test-servers.js';
+import { memcachedServers } from '../../../../test/support/test-servers.js';
 import { RequestWaves } from './request-waves.js';
 
 const servers = memcachedServers();

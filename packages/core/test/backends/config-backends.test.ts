@@ -1,6 +1,6 @@
 import { createCaches, MemcachedBackend, RedisBackend, type ResilientBackend } from '@tagcache/core';
 import { describe, expect, it } from 'vitest';
-import { memcachedServers, redisClusterNodes, redisUrl } from '../support/test-servers.js';
+import { memcachedServers, redisClusterNodes, redisUrl } from '../../../../test/support/test-servers.js';
 
 const url = redisUrl();
 const clusterNodes = redisClusterNodes();

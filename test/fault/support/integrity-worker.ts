@@ -5,7 +5,7 @@
  * `node --import tsx`; env: INTEGRITY_URL, INTEGRITY_PREFIX, INTEGRITY_WORKER, INTEGRITY_OPS,
  * INTEGRITY_LANES. Sends its log to the parent and exits.
  */
-import { CacheService, RedisBackend } from '../../packages/core/src/index.js';
+import { CacheService, RedisBackend } from '../../../packages/core/src/index.js';
 
 export type LoggedOp =
   | { op: 'set'; id: string; key: string; tags: string[]; start: number; end: number; ok: boolean }
