@@ -8,6 +8,8 @@ export default defineConfig({
     // Tests run against the sources; test/package checks the built packages separately.
     alias: [
       { find: /^@tagcache\/core\/testing$/, replacement: src('./packages/core/src/testing/index.ts') },
+      { find: /^@tagcache\/core\/backend$/, replacement: src('./packages/core/src/backend.ts') },
+      { find: /^@tagcache\/core\/config$/, replacement: src('./packages/core/src/config/index.ts') },
       { find: /^@tagcache\/core$/, replacement: src('./packages/core/src/index.ts') },
       { find: /^@tagcache\/middleware\/express$/, replacement: src('./packages/middleware/src/express.ts') },
       { find: /^@tagcache\/middleware\/koa$/, replacement: src('./packages/middleware/src/koa.ts') },

@@ -2,11 +2,11 @@ import {
   type CacheBackend,
   CacheService,
   CacheUsageError,
-  escapePattern,
   MemcachedBackend,
   MemoryBackend,
   RedisBackend,
 } from '@tagcache/core';
+import { escapePattern } from '@tagcache/core/backend';
 import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
 import { memcachedServers, redisUrl } from '../support/test-servers.js';

@@ -2,7 +2,8 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { CacheUsageError, createCaches, loadCachesConfig, MemoryBackend } from '../src/index.js';
+import { loadCachesConfig } from '../src/config/index.js';
+import { CacheUsageError, createCaches, MemoryBackend } from '../src/index.js';
 
 describe('createCaches', () => {
   it('builds named services with one default, each with its own TTL and prefix', async () => {

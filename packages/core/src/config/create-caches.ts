@@ -1,7 +1,4 @@
-import { readFileSync } from 'node:fs';
-import { parse as parseYaml } from 'yaml';
 import { CacheService } from '../cache-service.js';
-import { CacheUsageError } from '../errors.js';
 import { createBackend } from './backend-factories.js';
 import { CacheRegistry } from './cache-registry.js';
 import type { CachesConfig } from './config-types.js';
@@ -52,19 +49,4 @@ export function createCaches(config: CachesConfig): CacheRegistry {
     );
   });
   return new CacheRegistry(services, defaultName);
-}
-
-/** Reads a {@link CachesConfig} from a `.json`, `.yaml` or `.yml` file (validated by `createCaches`). */
-export function loadCachesConfig(path: string): CachesConfig {
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch (error) {
-    throw new CacheUsageError(`cannot read config file: ${(error as Error).message}`, path);
-  }
-  try {
-    return (/\.ya?ml$/i.test(path) ? parseYaml(text) : JSON.parse(text)) as CachesConfig;
-  } catch (error) {
-    throw new CacheUsageError(`cannot parse config file: ${(error as Error).message}`, path);
-  }
 }

@@ -1,4 +1,5 @@
-import { createCaches, MemcachedBackend, RedisBackend, type ResilientBackend } from '@tagcache/core';
+import { createCaches, MemcachedBackend, RedisBackend } from '@tagcache/core';
+import type { ResilientBackend } from '@tagcache/core/backend';
 import { describe, expect, it } from 'vitest';
 import { memcachedServers, redisClusterNodes, redisUrl } from '../../../../test/support/test-servers.js';
 

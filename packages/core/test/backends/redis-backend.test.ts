@@ -1,4 +1,5 @@
-import { CacheService, INTERNAL_KEY_PREFIX, RedisBackend } from '@tagcache/core';
+import { CacheService, RedisBackend } from '@tagcache/core';
+import { INTERNAL_KEY_PREFIX } from '@tagcache/core/backend';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CommandCounter } from '../../../../test/support/command-counter.js';
