@@ -18,10 +18,10 @@ export {
 export { escapePattern, GlobMatcher, globToRedisPattern, matchesGlob } from './keys/glob.js';
 export {
   CircuitBreaker,
-  type CircuitBreakerOptions,
+  type CircuitBreakerSettings,
   type CircuitState,
 } from './resilience/circuit-breaker.js';
-export { type ResilienceOptions, ResilientBackend, withTimeout } from './resilience/resilient-backend.js';
+export { type ResilienceSettings, ResilientBackend, withTimeout } from './resilience/resilient-backend.js';
 export { type Err, err, type Ok, ok, type Result } from './result.js';
 export { type AddLockOptions, AddLockProvider } from './stampede/add-lock.js';
 export type { BusMessage, BusState, InvalidationBus } from './tiers/bus-contract.js';

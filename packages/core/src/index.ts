@@ -100,7 +100,7 @@ export type {
   Loader,
   LoaderContext,
   ProtectionOptions,
-  ResilienceSettings,
+  ResilienceOptions,
   SetOptions,
   WrapOptions,
 } from './types/options.js';

@@ -1,13 +1,13 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { Prisma } from '@prisma/client/extension';
 import type { PrismaPromise, Sql } from '@prisma/client/runtime/client';
-import { hashString } from '@tagcache/core';
+import { CacheUsageError, hashString } from '@tagcache/core';
 import { ModelNames } from './model-names.js';
 import type { CachedModelMethods, TransactionMethod } from './model-types.js';
-import { resolveOptions } from './options.js';
 import { QueryHandler, type QueryParams } from './query-handler.js';
 import { lazyRawWrite } from './raw-write-promise.js';
 import { RelationGraph, type RuntimeDataModel } from './relation-graph.js';
+import { resolveSettings } from './settings.js';
 import { runInScope } from './transactions.js';
 import type {
   CacheExtensionOptions,
@@ -44,7 +44,7 @@ interface RawClient {
  * ```
  */
 export function cacheExtension(options: CacheExtensionOptions) {
-  const settings = resolveOptions(options);
+  const settings = resolveSettings(options);
   const rawReads = new AsyncLocalStorage<RawCacheOptions>();
   const rawWrites = new AsyncLocalStorage<RawWriteOptions>();
   const keyContext = options.keyContext;
@@ -53,7 +53,10 @@ export function cacheExtension(options: CacheExtensionOptions) {
     const internals = client as unknown as ClientInternals;
     const dataModel = internals._runtimeDataModel;
     if (!dataModel?.models) {
-      throw new TypeError('cacheExtension: this Prisma client has no runtime data model (Prisma 7 required)');
+      throw new CacheUsageError(
+        'this Prisma client has no runtime data model (Prisma 7 required)',
+        'cacheExtension',
+      );
     }
     const schemaText = internals._engineConfig?.inlineSchema;
     const graph = new RelationGraph(dataModel, schemaText);
@@ -92,7 +95,8 @@ export function cacheExtension(options: CacheExtensionOptions) {
         /** Prisma's `$transaction`; writes inside it invalidate again once it settles. */
         $transaction: function (this: unknown, ...args: unknown[]): Promise<unknown> {
           const self = Prisma.getExtensionContext(this);
-          if (typeof originalTransaction !== 'function') throw new TypeError('$transaction is unavailable');
+          if (typeof originalTransaction !== 'function')
+            throw new CacheUsageError('this Prisma client has no $transaction', '$transaction');
           return runInScope(
             () => originalTransaction.apply(self, args),
             (tags) => handler.invalidate(tags, handler.source('$transaction', 'commit')),
@@ -110,7 +114,10 @@ export function cacheExtension(options: CacheExtensionOptions) {
          */
         async $queryRawCached<R = unknown>(query: Sql, cacheOptions: RawCacheOptions): Promise<R> {
           if ((cacheOptions.models?.length ?? 0) + (cacheOptions.tags?.length ?? 0) === 0) {
-            throw new TypeError('$queryRawCached: declare the models or tags the query depends on');
+            throw new CacheUsageError(
+              'declare the models or tags the query depends on',
+              '$queryRawCached.models',
+            );
           }
           handler.models(cacheOptions.models, 'models'); // unknown names fail here, before the query
           const self = Prisma.getExtensionContext(this) as unknown as RawClient;

@@ -1,5 +1,5 @@
 import type { Cluster, ClusterOptions, Redis, RedisOptions } from 'ioredis';
-import { CacheError } from '../../errors.js';
+import { CacheError, CacheUsageError } from '../../errors.js';
 import type { RedisConnectionOptions } from './redis-types.js';
 
 /** An ioredis client with ioredis' types, for the backend's internals (never in public types). */
@@ -44,7 +44,7 @@ async function loadIoredis(): Promise<IoredisModule> {
 /** Parses `host:port` (IPv6 hosts in brackets). */
 export function parseHostPort(node: string): { host: string; port: number } {
   const match = /^\[?([^\]]+?)\]?:(\d+)$/.exec(node.trim());
-  if (!match) throw new TypeError(`expected host:port, got ${JSON.stringify(node)}`);
+  if (!match) throw new CacheUsageError(`expected host:port, got ${JSON.stringify(node)}`, 'clusterNodes');
   return { host: match[1]!, port: Number(match[2]) };
 }
 
