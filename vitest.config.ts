@@ -25,6 +25,7 @@ export default defineConfig({
     include: ['packages/*/test/**/*.test.ts', 'packages/*/src/**/*.test.ts', 'test/**/*.test.ts'],
     exclude: ['**/node_modules/**', '**/dist/**'],
     globalSetup: [
+      './test/support/build-setup.ts',
       './test/support/global-setup.ts',
       './packages/prisma-extension/test/support/global-setup.ts',
     ],

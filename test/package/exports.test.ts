@@ -7,7 +7,8 @@ import { describe, expect, it } from 'vitest';
 
 /**
  * The published shape: every package's built ESM and CJS entries load in Node and expose the
- * same names (many Express and ioredis users are on CommonJS). `npm test` builds first.
+ * same names (many Express and ioredis users are on CommonJS). The build global setup rebuilds
+ * any package whose dist is older than its sources before these run.
  */
 const require = createRequire(import.meta.url);
 const root = new URL('../../', import.meta.url);
