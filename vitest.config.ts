@@ -8,6 +8,8 @@ export default defineConfig({
     // Tests run against the sources; test/package checks the built packages separately.
     alias: [
       { find: /^@tagcache\/core\/testing$/, replacement: src('./packages/core/src/testing/index.ts') },
+      { find: /^@tagcache\/core\/backend$/, replacement: src('./packages/core/src/backend.ts') },
+      { find: /^@tagcache\/core\/config$/, replacement: src('./packages/core/src/config/index.ts') },
       { find: /^@tagcache\/core$/, replacement: src('./packages/core/src/index.ts') },
       { find: /^@tagcache\/middleware\/express$/, replacement: src('./packages/middleware/src/express.ts') },
       { find: /^@tagcache\/middleware\/koa$/, replacement: src('./packages/middleware/src/koa.ts') },
@@ -23,6 +25,7 @@ export default defineConfig({
     include: ['packages/*/test/**/*.test.ts', 'packages/*/src/**/*.test.ts', 'test/**/*.test.ts'],
     exclude: ['**/node_modules/**', '**/dist/**'],
     globalSetup: [
+      './test/support/build-setup.ts',
       './test/support/global-setup.ts',
       './packages/prisma-extension/test/support/global-setup.ts',
     ],

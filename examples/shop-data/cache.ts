@@ -40,7 +40,7 @@ export function createShopCache(settings: ShopSettings, serializer: Serializer):
   const purgers = settings.varnishUrl === undefined ? [] : [varnishPurger({ url: settings.varnishUrl })];
   const caches = createCaches({
     backends: [backend],
-    service: { defaultSerializer: serializer, logger, purgers },
+    service: { serializer, logger, purgers },
   });
   return caches.get();
 }

@@ -2,9 +2,9 @@ import { MemcachedBackend } from '@tagcache/core';
 import { describe, it } from 'vitest';
 import { hasBinary, startMemcached } from '../support/servers.js';
 import { memcachedServers } from '../support/test-servers.js';
-import { killUnderLoad } from './backend-killed.js';
-import { expectSurvived } from './backend-killed-assert.js';
-import { FRAMEWORKS } from './http-harness.js';
+import { killUnderLoad } from './support/backend-killed.js';
+import { expectSurvived } from './support/backend-killed-assert.js';
+import { FRAMEWORKS } from './support/http-harness.js';
 
 // Needs a memcached of its own (stopped mid-run): only where the binary exists.
 const runnable = memcachedServers() !== undefined && hasBinary('memcached');

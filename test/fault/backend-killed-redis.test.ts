@@ -2,9 +2,9 @@ import { RedisBackend } from '@tagcache/core';
 import { describe, it } from 'vitest';
 import { hasBinary, startRedis } from '../support/servers.js';
 import { redisUrl } from '../support/test-servers.js';
-import { killUnderLoad } from './backend-killed.js';
-import { expectSurvived } from './backend-killed-assert.js';
-import { FRAMEWORKS } from './http-harness.js';
+import { killUnderLoad } from './support/backend-killed.js';
+import { expectSurvived } from './support/backend-killed-assert.js';
+import { FRAMEWORKS } from './support/http-harness.js';
 
 // Needs a redis-server of its own (stopped mid-run): only where the binary exists.
 const runnable = redisUrl() !== undefined && hasBinary('redis-server');

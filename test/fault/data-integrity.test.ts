@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { redisUrl } from '../support/test-servers.js';
-import { figure } from './http-harness.js';
-import { runWorkload, runWorkloadLogs, violations } from './integrity.js';
-import type { BusRecord, LoggedOp } from './integrity-worker.js';
+import { figure } from './support/http-harness.js';
+import { runWorkload, runWorkloadLogs, violations } from './support/integrity.js';
+import type { BusRecord, LoggedOp } from './support/integrity-worker.js';
 
 const url = redisUrl();
 const WORKERS = 3;

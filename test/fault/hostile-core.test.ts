@@ -2,15 +2,15 @@ import {
   type CacheBackend,
   CacheService,
   CacheUsageError,
-  escapePattern,
   MemcachedBackend,
   MemoryBackend,
   RedisBackend,
 } from '@tagcache/core';
+import { escapePattern } from '@tagcache/core/backend';
 import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
 import { memcachedServers, redisUrl } from '../support/test-servers.js';
-import { figure } from './http-harness.js';
+import { figure } from './support/http-harness.js';
 
 /**
  * Hostile keys, tags, values and patterns against every backend: each case works or ends in a

@@ -5,7 +5,13 @@ import { cacheResponses as koaCache } from '@tagcache/middleware/koa';
 import fc from 'fast-check';
 import qs from 'qs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { FRAMEWORKS, figure, type HandlerRequest, type RunningApp, startApp } from './http-harness.js';
+import {
+  FRAMEWORKS,
+  figure,
+  type HandlerRequest,
+  type RunningApp,
+  startApp,
+} from './support/http-harness.js';
 
 /**
  * (`#` is left out: a client never sends the fragment.)

@@ -8,7 +8,7 @@ import {
   type HandlerRequest,
   type RunningApp,
   startApp,
-} from './http-harness.js';
+} from './support/http-harness.js';
 
 /**
  * Randomized isolation: sequences of requests (some concurrent) with and without

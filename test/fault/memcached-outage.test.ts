@@ -7,7 +7,7 @@ import {
   expectRecovery,
   serviceWithShortBreaker,
   storeBeforeOutage,
-} from './outage.js';
+} from './support/outage.js';
 
 // Needs its own memcached (it is stopped mid-test): only where the binary exists.
 const runnable = memcachedServers() !== undefined && hasBinary('memcached');

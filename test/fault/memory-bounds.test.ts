@@ -3,8 +3,8 @@ import { Redis } from 'ioredis';
 import { afterAll, describe, expect, it } from 'vitest';
 import { hasBinary, type RunningServer, startRedis } from '../support/servers.js';
 import { redisUrl } from '../support/test-servers.js';
-import { floodUniqueUrls } from './flood.js';
-import { figure } from './http-harness.js';
+import { floodUniqueUrls } from './support/flood.js';
+import { figure } from './support/http-harness.js';
 
 /** Unique URLs per flood here; `npm run soak` sends 1,000,000. */
 const FLOOD = Number(process.env.FAULT_FLOOD ?? 100_000);

@@ -13,7 +13,7 @@ import {
 } from '@tagcache/core';
 import { describe, expect, it } from 'vitest';
 import { hasBinary, type RunningServer, startMemcached, startRedis } from '../support/servers.js';
-import { storeBeforeOutage } from './outage.js';
+import { storeBeforeOutage } from './support/outage.js';
 
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 

@@ -3,7 +3,8 @@
  * the cluster's node timeout (no failover). With a 10-minute cool-down, hits resume after the
  * restart only because the restarted master's connection reports itself ready again.
  */
-import { CacheService, RedisBackend, type ResilientBackend } from '@tagcache/core';
+import { CacheService, RedisBackend } from '@tagcache/core';
+import type { ResilientBackend } from '@tagcache/core/backend';
 import { describe, expect, it } from 'vitest';
 import { startRestartableCluster } from '../support/redis-topologies.js';
 import { hasBinary } from '../support/servers.js';

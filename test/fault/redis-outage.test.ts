@@ -7,7 +7,7 @@ import {
   expectRecovery,
   serviceWithShortBreaker,
   storeBeforeOutage,
-} from './outage.js';
+} from './support/outage.js';
 
 // Needs its own redis-server (it is stopped mid-test): only where the binary exists.
 const runnable = redisUrl() !== undefined && hasBinary('redis-server');

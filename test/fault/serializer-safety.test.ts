@@ -3,7 +3,7 @@ import fc from 'fast-check';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { redisUrl } from '../support/test-servers.js';
-import { figure } from './http-harness.js';
+import { figure } from './support/http-harness.js';
 
 const url = redisUrl();
 

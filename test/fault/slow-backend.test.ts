@@ -1,4 +1,5 @@
-import { CacheService, RedisBackend, type ResilientBackend } from '@tagcache/core';
+import { CacheService, RedisBackend } from '@tagcache/core';
+import type { ResilientBackend } from '@tagcache/core/backend';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { redisUrl } from '../support/test-servers.js';
 import {
@@ -10,8 +11,8 @@ import {
   sleep,
   startApp,
   storedHit,
-} from './http-harness.js';
-import { TcpProxy } from './tcp-proxy.js';
+} from './support/http-harness.js';
+import { TcpProxy } from './support/tcp-proxy.js';
 
 const url = redisUrl();
 

@@ -1,8 +1,8 @@
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { redisUrl } from '../support/test-servers.js';
-import { get, startHttpFleet } from './http-fleet.js';
-import { figure } from './http-harness.js';
+import { get, startHttpFleet } from './support/http-fleet.js';
+import { figure } from './support/http-harness.js';
 
 const url = redisUrl();
 const REQUESTS = 500;

@@ -4,14 +4,9 @@
  * memcached), FLEET_ADDRESS (URL, comma-separated cluster nodes or servers), FLEET_PREFIX, and
  * for a two-level service FLEET_L1 (`maxEntries`) and FLEET_BUS_URL (a Redis for the bus).
  */
-import {
-  type CacheBackend,
-  CacheService,
-  type InvalidationBus,
-  MemcachedBackend,
-  RedisBackend,
-  RedisBus,
-} from '../../packages/core/src/index.js';
+import type { CacheBackend, InvalidationBus } from '../../packages/core/src/backend.js';
+import { RedisBus } from '../../packages/core/src/backend.js';
+import { CacheService, MemcachedBackend, RedisBackend } from '../../packages/core/src/index.js';
 
 export type FleetRequest =
   | { id: number; op: 'getOrSet'; key: string; tags?: string[]; loadMs: number }

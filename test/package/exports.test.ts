@@ -1,17 +1,20 @@
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
 
 /**
  * The published shape: every package's built ESM and CJS entries load in Node and expose the
- * same names (many Express and ioredis users are on CommonJS). `npm test` builds first.
+ * same names (many Express and ioredis users are on CommonJS). The build global setup rebuilds
+ * any package whose dist is older than its sources before these run.
  */
 const require = createRequire(import.meta.url);
 const root = new URL('../../', import.meta.url);
 
 const entries = [
-  { pkg: '@tagcache/core', dir: 'packages/core', subpaths: ['.'] },
+  { pkg: '@tagcache/core', dir: 'packages/core', subpaths: ['.', './backend', './config'] },
   { pkg: '@tagcache/middleware', dir: 'packages/middleware', subpaths: ['.', './express', './koa'] },
   { pkg: '@tagcache/prisma', dir: 'packages/prisma-extension', subpaths: ['.'] },
   { pkg: '@tagcache/cdn', dir: 'packages/cdn', subpaths: ['.'] },
@@ -47,6 +50,64 @@ describe('@tagcache/core built output', () => {
       pathToFileURL(new URL('packages/core/dist/testing/index.js', root).pathname).href
     )) as Record<string, unknown>;
     expect(typeof testing.backendConformanceSuite).toBe('function');
+  });
+
+  it('keeps internals out of the root entry and gives backend authors their own subpath', () => {
+    const core = require('@tagcache/core') as Record<string, unknown>;
+    const backend = require('@tagcache/core/backend') as Record<string, unknown>;
+    for (const internal of [
+      'TagVersions',
+      'SingleFlight',
+      'encodeEntry',
+      'decodeEntry',
+      'LOCK_RELEASED_CHANNEL',
+      'memcachedKey',
+      'backendFactories',
+      'loadCachesConfig',
+      'ok',
+      'err',
+    ]) {
+      expect(core[internal], internal).toBeUndefined();
+    }
+    for (const name of [
+      'ok',
+      'err',
+      'encodeEntry',
+      'decodeEntry',
+      'ResilientBackend',
+      'INTERNAL_KEY_PREFIX',
+    ]) {
+      expect(backend[name], name).toBeDefined();
+    }
+  });
+
+  it('shares one copy of each class between subpaths in CommonJS (instanceof holds)', async () => {
+    const core = require('@tagcache/core') as typeof import('@tagcache/core');
+    const backend = require('@tagcache/core/backend') as typeof import('@tagcache/core/backend');
+    const down = {
+      name: 'down',
+      capabilities: {},
+      get: async () => backend.err(new core.CacheError('CONNECTION', 'down')),
+    } as unknown as import('@tagcache/core/backend').CacheBackend;
+    const wrapped = new backend.ResilientBackend(down, { circuitBreaker: { failureThreshold: 1 } });
+    await wrapped.get('k');
+    const open = await wrapped.get('k');
+    expect(open.ok).toBe(false);
+    // The CIRCUIT_OPEN error is made by the /backend entry and checked against the root's class.
+    expect(!open.ok && open.error).toBeInstanceOf(core.CacheError);
+    expect(!open.ok && open.error.code).toBe('CIRCUIT_OPEN');
+  });
+
+  it('loads YAML config through the config subpath, from ESM and CommonJS', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'tagcache-config-'));
+    const path = join(dir, 'caches.yaml');
+    writeFileSync(path, 'backends:\n  - name: hot\n    type: memory\n');
+    const cjs = require('@tagcache/core/config') as typeof import('@tagcache/core/config');
+    const esm = (await import(
+      pathToFileURL(new URL('packages/core/dist/config/index.js', root).pathname).href
+    )) as typeof import('@tagcache/core/config');
+    expect(cjs.loadCachesConfig(path)).toEqual({ backends: [{ name: 'hot', type: 'memory' }] });
+    expect(esm.loadCachesConfig(path)).toEqual(cjs.loadCachesConfig(path));
   });
 
   it('works from CommonJS', async () => {

@@ -7,11 +7,11 @@
  */
 import { CacheService, MemcachedBackend, MemoryBackend, RedisBackend } from '@tagcache/core';
 import { Redis } from 'ioredis';
-import { killUnderLoad } from '../fault/backend-killed.js';
-import { floodUniqueUrls } from '../fault/flood.js';
-import { get, startHttpFleet } from '../fault/http-fleet.js';
-import { FRAMEWORKS, figure } from '../fault/http-harness.js';
-import { runWorkload, violations } from '../fault/integrity.js';
+import { killUnderLoad } from '../fault/support/backend-killed.js';
+import { floodUniqueUrls } from '../fault/support/flood.js';
+import { get, startHttpFleet } from '../fault/support/http-fleet.js';
+import { FRAMEWORKS, figure } from '../fault/support/http-harness.js';
+import { runWorkload, violations } from '../fault/support/integrity.js';
 import { type RunningServer, startMemcached, startRedis } from '../support/servers.js';
 import { soakTagFloods } from './tag-floods.js';
 

@@ -6,8 +6,8 @@
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { CacheService, MemoryBackend } from '@tagcache/core';
-import { FRAMEWORKS, figure } from '../fault/http-harness.js';
-import { floodTags } from '../fault/tag-flood.js';
+import { FRAMEWORKS, figure } from '../fault/support/http-harness.js';
+import { floodTags } from '../fault/support/tag-flood.js';
 
 const MAX_BYTES = 1024 * 1024;
 const MAX_ENTRIES = 10_000;

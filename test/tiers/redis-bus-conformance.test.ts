@@ -1,7 +1,7 @@
-import { RedisBus } from '@tagcache/core';
+import { RedisBus } from '@tagcache/core/backend';
 import { busConformanceSuite } from '@tagcache/core/testing';
 import { afterAll, beforeAll, describe } from 'vitest';
-import { TcpProxy } from '../fault/tcp-proxy.js';
+import { TcpProxy } from '../fault/support/tcp-proxy.js';
 import { redisClusterNodes, redisUrl } from '../support/test-servers.js';
 
 const url = redisUrl();

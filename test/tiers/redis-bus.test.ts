@@ -1,4 +1,5 @@
-import { type BusMessage, type BusState, RedisBackend, RedisBus } from '@tagcache/core';
+import { RedisBackend } from '@tagcache/core';
+import { type BusMessage, type BusState, RedisBus } from '@tagcache/core/backend';
 import { Redis } from 'ioredis';
 import { afterEach, describe, expect, it } from 'vitest';
 import { hasBinary, startRedis } from '../support/servers.js';

@@ -1,11 +1,5 @@
-import {
-  CacheService,
-  CacheUsageError,
-  MemcachedBackend,
-  MemoryBackend,
-  RedisBackend,
-  RedisBus,
-} from '@tagcache/core';
+import { CacheService, CacheUsageError, MemcachedBackend, MemoryBackend, RedisBackend } from '@tagcache/core';
+import { RedisBus } from '@tagcache/core/backend';
 import { Redis } from 'ioredis';
 import { afterEach, describe, expect, it } from 'vitest';
 import { hasBinary, startRedis } from '../support/servers.js';

@@ -1,34 +1,30 @@
 /**
  * `@tagcache/core`: a cache service with versioned tags, stampede protection, graceful
  * degradation and pluggable backends.
+ *
+ * This entry holds what applications use: the service, the backends, serializers, errors,
+ * metrics and the option types. Backend authors find the backend contract, the Result helpers,
+ * the entry codec and the resilience wrapper at `@tagcache/core/backend`; file-based config is
+ * at `@tagcache/core/config`; the conformance suite at `@tagcache/core/testing`.
  * @packageDocumentation
  */
 
-export { ConnectionSignal } from './backends/connection-signal.js';
 export {
   MemcachedBackend,
   type MemcachedBackendOptions,
   type MemjsClient,
-  memcachedExpiry,
-  memcachedKey,
 } from './backends/memcached/index.js';
 export { MemoryBackend, type MemoryBackendOptions } from './backends/memory.js';
 export {
-  LOCK_RELEASED_CHANNEL,
   RedisBackend,
   type RedisBackendOptions,
   type RedisClient,
   type RedisClientOptions,
   type RedisConnectionOptions,
-  type RedisConnectionSettings,
   type RedisLockOptions,
-  RedisLockProvider,
   type RedisTlsOptions,
-  redisErrorCode,
-  resolveRedisConnection,
 } from './backends/redis/index.js';
 export { CacheService } from './cache-service.js';
-export { type BackendFactory, backendFactories, createBackend } from './config/backend-factories.js';
 export { CacheRegistry } from './config/cache-registry.js';
 export type {
   BackendConfig,
@@ -39,16 +35,7 @@ export type {
   RedisBackendConfig,
   SharedServiceConfig,
 } from './config/config-types.js';
-export { createCaches, loadCachesConfig } from './config/create-caches.js';
-export { validateCachesConfig } from './config/validate-config.js';
-export {
-  type CacheEntry,
-  decodeEntry,
-  encodeEntry,
-  entryTagNames,
-  MalformedEntryError,
-  type TagStamp,
-} from './entry/entry-codec.js';
+export { createCaches } from './config/create-caches.js';
 export {
   CACHE_ERROR_CODES,
   CacheError,
@@ -58,9 +45,8 @@ export {
   LoaderError,
 } from './errors.js';
 export type { InspectedEntry } from './inspect.js';
-export { escapePattern, GlobMatcher, globToRedisPattern, matchesGlob } from './keys/glob.js';
 export { PREFIX_END, userKeyOf } from './keys/namespace.js';
-export { argumentsHash, hashString, stableHash, stableStringify } from './keys/stable-hash.js';
+export { hashString, stableHash } from './keys/stable-hash.js';
 export {
   CacheMetrics,
   type CacheMetricsOptions,
@@ -86,44 +72,20 @@ export {
   type OtelObservable,
 } from './metrics/open-telemetry.js';
 export type { CacheStats } from './observability/stats.js';
-export { isPurgeableTag } from './purge/batches.js';
 export { PurgeError, type PurgeErrorCode, type PurgeErrorDetails } from './purge/purge-error.js';
 export type { PurgeFailure, PurgeReport } from './purge/purge-queue.js';
 export type { PurgeOptions } from './purge/purge-settings.js';
 export type { PurgeBatchLimits, Purger, TagHeaderFormat } from './purge/purger.js';
-export {
-  CircuitBreaker,
-  type CircuitBreakerOptions,
-  type CircuitState,
-} from './resilience/circuit-breaker.js';
-export { type ResilienceOptions, ResilientBackend, withTimeout } from './resilience/resilient-backend.js';
-export { type Err, err, type Ok, ok, type Result } from './result.js';
 export { CompressingSerializer, type CompressionOptions } from './serializers/compressing.js';
 export { JsonSerializer, type JsonSerializerOptions, type JsonType } from './serializers/json.js';
 export { MsgpackSerializer } from './serializers/msgpack.js';
-export { resolveSerializer, type SerializerOption } from './serializers/resolve.js';
+export type { SerializerOption } from './serializers/resolve.js';
 export { type Serializer, UnserializableValueError } from './serializers/serializer.js';
 export { V8Serializer } from './serializers/v8.js';
-export { type AddLockOptions, AddLockProvider } from './stampede/add-lock.js';
-export { SingleFlight } from './stampede/single-flight.js';
-export { TagVersions } from './tags/tag-versions.js';
-export type { BusMessage, BusState, InvalidationBus } from './tiers/bus-contract.js';
 export type { L1Options } from './tiers/l1-settings.js';
-export { BUS_CHANNEL, RedisBus, type RedisBusOptions } from './tiers/redis-bus.js';
-export { type Slot, SlotStore, type SlotStoreSettings } from './tiers/slot-store.js';
+export type { RedisBusOptions } from './tiers/redis-bus.js';
 export { type Duration, type DurationUnit, MAX_DURATION_MS, toMilliseconds } from './time/duration.js';
-export type {
-  BackendCapabilities,
-  BackendHealth,
-  CacheBackend,
-  InProcessReads,
-  Lock,
-  LockProvider,
-  StoredBytes,
-  TaggedRead,
-} from './types/backend.js';
-export { INTERNAL_KEY_PREFIX } from './types/backend.js';
-export type { BackendConnection, ConnectionState } from './types/connection.js';
+export type { BackendHealth, CacheBackend } from './types/backend.js';
 export type {
   BackendCall,
   CacheEventListener,
@@ -140,10 +102,9 @@ export type {
   Loader,
   LoaderContext,
   ProtectionOptions,
-  ResilienceSettings,
+  ResilienceOptions,
   SetOptions,
   WrapOptions,
 } from './types/options.js';
 export type { GetOrSetOutcome, GetOrSetReport, NotStored, NotStoredReason } from './types/outcome.js';
-
 export { Cached, type CachedOptions } from './wrap/cached.js';

@@ -2,7 +2,8 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { CacheUsageError, createCaches, loadCachesConfig, MemoryBackend } from '../src/index.js';
+import { loadCachesConfig } from '../src/config/index.js';
+import { CacheUsageError, createCaches, MemoryBackend } from '../src/index.js';
 
 describe('createCaches', () => {
   it('builds named services with one default, each with its own TTL and prefix', async () => {
@@ -11,7 +12,7 @@ describe('createCaches', () => {
         { name: 'hot', type: 'memory', default: true, defaultTtl: '1m', prefix: 'h:' },
         { name: 'big', type: 'memory', maxEntries: 5, defaultTtl: 3600 },
       ],
-      service: { enableProtection: true, protectionMaxWait: '2s' },
+      service: { protection: { enabled: true, maxWait: '2s' } },
     });
     expect(caches.get().name).toBe('hot');
     expect(caches.get('big').name).toBe('big');
@@ -69,8 +70,8 @@ describe('createCaches', () => {
       'backends',
     ],
     [
-      { backends: [{ name: 'a', type: 'memory' }], service: { protectionLockTtl: 'x' } },
-      'service.protectionLockTtl',
+      { backends: [{ name: 'a', type: 'memory' }], service: { protection: { lockTtl: 'x' } } },
+      'service.protection.lockTtl',
     ],
   ])('rejects %j at start, naming %s', (config, field) => {
     let error: unknown;
@@ -82,6 +83,37 @@ describe('createCaches', () => {
     expect(error).toBeInstanceOf(CacheUsageError);
     expect((error as CacheUsageError).field).toBe(field);
     expect((error as Error).message.startsWith(`${field}: `)).toBe(true);
+  });
+});
+
+describe('config keys are the CacheService option names', () => {
+  it('passes service settings to every service under their option names', async () => {
+    const caches = createCaches({
+      backends: [{ name: 'a', type: 'memory' }],
+      service: { protection: { enabled: false }, serializer: 'msgpack' },
+    });
+    let loads = 0;
+    const load = async () => {
+      loads++;
+      await new Promise((r) => setTimeout(r, 10));
+      return 'v';
+    };
+    // Protection off: concurrent callers each run the loader.
+    await Promise.all([caches.get().getOrSet('k', load), caches.get().getOrSet('k', load)]);
+    expect(loads).toBe(2);
+    await caches.close();
+  });
+
+  it.each([
+    ['enableProtection', true, 'service.protection.enabled'],
+    ['protectionLockTtl', 30, 'service.protection.lockTtl'],
+    ['protectionMaxWait', 10, 'service.protection.maxWait'],
+    ['defaultSerializer', 'json', 'service.serializer'],
+  ])('an old key %s fails naming it and the new key', (old, value, renamed) => {
+    const create = () =>
+      createCaches({ backends: [{ name: 'a', type: 'memory' }], service: { [old]: value } as never });
+    expect(create).toThrow(CacheUsageError);
+    expect(create).toThrow(`service.${old}: renamed: use ${renamed}`);
   });
 });
 
@@ -99,7 +131,8 @@ describe('loadCachesConfig', () => {
         '    default: true',
         "    defaultTtl: '5m'",
         'service:',
-        '  enableProtection: true',
+        '  protection:',
+        '    enabled: true',
       ].join('\n'),
     );
     const jsonPath = join(dir, 'caches.json');

@@ -1,15 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import {
   type CacheBackend,
-  CacheService,
-  CacheUsageError,
   CircuitBreaker,
   ConnectionSignal,
-  MemoryBackend,
-  RedisBackend,
   ResilientBackend,
   resolveRedisConnection,
-} from '../src/index.js';
+} from '../src/backend.js';
+import { CacheService, CacheUsageError, MemoryBackend, RedisBackend } from '../src/index.js';
 
 /** A memory backend that reports a connection, as a network backend would, and counts calls. */
 function connectedMemory(): { backend: CacheBackend; signal: ConnectionSignal; calls: () => number } {

@@ -1,12 +1,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import {
-  decodeEntry,
-  encodeEntry,
-  MalformedEntryError,
-  stableStringify,
-  toMilliseconds,
-} from '../src/index.js';
+import { decodeEntry, encodeEntry, MalformedEntryError } from '../src/backend.js';
+import { toMilliseconds } from '../src/index.js';
+import { stableStringify } from '../src/keys/stable-hash.js';
 
 describe('durations', () => {
   it.each([

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { Result } from '../src/index.js';
+import type { Result } from '../src/backend.js';
 import { CacheService, CacheUsageError, MemoryBackend } from '../src/index.js';
 import { busConformanceSuite, ChaosBackend, LoopbackHub } from '../src/testing/index.js';
 import { deferred } from './support/factories.js';

@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { CacheService, CircuitBreaker, MemoryBackend, ResilientBackend } from '../src/index.js';
+import { CircuitBreaker, ResilientBackend } from '../src/backend.js';
+import { CacheService, MemoryBackend } from '../src/index.js';
 import { DeadlineQueue } from '../src/resilience/deadline-queue.js';
 import { ChaosBackend } from '../src/testing/index.js';
 

@@ -1,16 +1,16 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { Prisma } from '@prisma/client/extension';
 import { Decimal, type PrismaPromise, type Sql } from '@prisma/client/runtime/client';
-import { hashString } from '@tagcache/core';
+import { CacheUsageError, hashString } from '@tagcache/core';
 import { type AccelerateCompat, accelerateCompat } from './accelerate.js';
 import { DecimalRevival } from './decimal-revival.js';
 import { ModelNames } from './model-names.js';
 import type { CachedModelMethods, TransactionMethod } from './model-types.js';
-import { resolveOptions } from './options.js';
 import { QueryHandler, type QueryParams } from './query-handler.js';
 import { lazyRawWrite } from './raw-write-promise.js';
 import { RelationGraph, type RuntimeDataModel } from './relation-graph.js';
 import { RowTags } from './row-tags.js';
+import { resolveSettings } from './settings.js';
 import { runInScope } from './transactions.js';
 import type {
   CacheExtensionOptions,
@@ -48,7 +48,7 @@ interface RawClient {
  * ```
  */
 export function cacheExtension(options: CacheExtensionOptions) {
-  const settings = resolveOptions(options);
+  const settings = resolveSettings(options);
   const rawReads = new AsyncLocalStorage<RawCacheOptions>();
   const rawWrites = new AsyncLocalStorage<RawWriteOptions>();
   const keyContext = options.keyContext;
@@ -57,7 +57,10 @@ export function cacheExtension(options: CacheExtensionOptions) {
     const internals = client as unknown as ClientInternals;
     const dataModel = internals._runtimeDataModel;
     if (!dataModel?.models) {
-      throw new TypeError('cacheExtension: this Prisma client has no runtime data model (Prisma 7 required)');
+      throw new CacheUsageError(
+        'this Prisma client has no runtime data model (Prisma 7 required)',
+        'cacheExtension',
+      );
     }
     const schemaText = internals._engineConfig?.inlineSchema;
     const graph = new RelationGraph(dataModel, schemaText);
@@ -107,7 +110,8 @@ export function cacheExtension(options: CacheExtensionOptions) {
         /** Prisma's `$transaction`; writes inside it invalidate again once it settles. */
         $transaction: function (this: unknown, ...args: unknown[]): Promise<unknown> {
           const self = Prisma.getExtensionContext(this);
-          if (typeof originalTransaction !== 'function') throw new TypeError('$transaction is unavailable');
+          if (typeof originalTransaction !== 'function')
+            throw new CacheUsageError('this Prisma client has no $transaction', '$transaction');
           return runInScope(
             () => originalTransaction.apply(self, args),
             (tags) => handler.invalidate(tags, handler.source('$transaction', 'commit')),
@@ -125,7 +129,10 @@ export function cacheExtension(options: CacheExtensionOptions) {
          */
         async $queryRawCached<R = unknown>(query: Sql, cacheOptions: RawCacheOptions): Promise<R> {
           if ((cacheOptions.models?.length ?? 0) + (cacheOptions.tags?.length ?? 0) === 0) {
-            throw new TypeError('$queryRawCached: declare the models or tags the query depends on');
+            throw new CacheUsageError(
+              'declare the models or tags the query depends on',
+              '$queryRawCached.models',
+            );
           }
           handler.models(cacheOptions.models, 'models'); // unknown names fail here, before the query
           const self = Prisma.getExtensionContext(this) as unknown as RawClient;

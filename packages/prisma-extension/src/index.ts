@@ -23,7 +23,7 @@ export {
   type CacheExtensionOptions,
   type CacheStrategy,
   type InvalidateCacheInput,
-  type ModelCacheSettings,
+  type ModelCacheOptions,
   type QueryCacheOptions,
   type RawCacheOptions,
   type RawWriteOptions,

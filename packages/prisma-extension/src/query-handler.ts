@@ -2,11 +2,11 @@ import { type CacheService, type CacheSource, CacheUsageError, LoaderError } fro
 import type { DecimalRevival } from './decimal-revival.js';
 import { WRITE_OPERATIONS } from './invalidation.js';
 import type { ModelNames } from './model-names.js';
-import { type QueryCacheRequest, type ResolvedOptions, takeCacheArgs } from './options.js';
 import { queryKey } from './query-key.js';
 import { rawQueryWrites } from './raw-sql.js';
 import type { RelationGraph } from './relation-graph.js';
 import type { RowTags } from './row-tags.js';
+import { type ExtensionSettings, type QueryCacheRequest, takeCacheArgs } from './settings.js';
 import { currentScope, transactionKind } from './transactions.js';
 import {
   CACHED_OPERATIONS,
@@ -34,7 +34,7 @@ export class QueryHandler {
 
   constructor(
     readonly cache: CacheService,
-    readonly options: ResolvedOptions,
+    readonly options: ExtensionSettings,
     readonly graph: RelationGraph,
     readonly names: ModelNames,
     readonly schemaVersion: string,
@@ -183,8 +183,8 @@ export class QueryHandler {
   async cached(
     key: string,
     tags: readonly string[],
-    ttl: ResolvedOptions['ttl'],
-    swr: ResolvedOptions['swr'],
+    ttl: ExtensionSettings['ttl'],
+    swr: ExtensionSettings['swr'],
     run: () => Promise<unknown>,
     source: CacheSource,
   ): Promise<unknown> {

@@ -49,7 +49,7 @@ export interface CacheArgs {
 }
 
 /** Per-model settings. `false` never caches the model's reads (writes still invalidate). */
-export interface ModelCacheSettings {
+export interface ModelCacheOptions {
   /** Default TTL of this model's reads. */
   readonly ttl?: Duration;
   /** Per-operation on/off for this model. */
@@ -70,7 +70,7 @@ export interface CacheExtensionOptions {
    */
   readonly mode?: 'all' | 'opt-in';
   /** Model name (as in the schema, e.g. `User`) → `false` or settings. */
-  readonly models?: Readonly<Record<string, boolean | ModelCacheSettings>>;
+  readonly models?: Readonly<Record<string, boolean | ModelCacheOptions>>;
   /** Operation on/off for every model. */
   readonly operations?: Partial<Readonly<Record<CachedOperation, boolean>>>;
   /** Prefix of keys and model tags. Default `'prisma:'`. */

@@ -1,10 +1,5 @@
-import type { PurgeOptions } from '../purge/purge-settings.js';
-import type { Purger } from '../purge/purger.js';
-import type { CompressionOptions } from '../serializers/compressing.js';
-import type { SerializerOption } from '../serializers/resolve.js';
 import type { Duration } from '../time/duration.js';
-import type { CacheLogger } from '../types/logger.js';
-import type { ResilienceSettings } from '../types/options.js';
+import type { CacheServiceOptions, ResilienceOptions } from '../types/options.js';
 
 /** Settings every backend entry may carry. */
 export interface BackendConfigBase {
@@ -17,7 +12,7 @@ export interface BackendConfigBase {
   /** Key namespace of this backend's service. */
   readonly prefix?: string;
   /** Timeout and circuit breaker, or `false`. */
-  readonly resilience?: ResilienceSettings | false;
+  readonly resilience?: ResilienceOptions | false;
 }
 
 /** An in-process LRU. */
@@ -47,26 +42,15 @@ export interface MemcachedBackendConfig extends BackendConfigBase {
 /** One entry of `backends`. */
 export type BackendConfig = MemoryBackendConfig | RedisBackendConfig | MemcachedBackendConfig;
 
-/** Settings shared by every service of the registry. */
-export interface SharedServiceConfig {
-  /** Stampede protection (default `true`). */
-  readonly enableProtection?: boolean;
-  /** Default 30 s. */
-  readonly protectionLockTtl?: Duration;
-  /** Default 10 s. */
-  readonly protectionMaxWait?: Duration;
-  /** Default `'json'`. */
-  readonly defaultSerializer?: SerializerOption;
-  /** Allows `'v8'`. */
-  readonly allowV8?: boolean;
-  readonly compress?: CompressionOptions | boolean;
-  readonly tagTtl?: Duration;
-  readonly logger?: CacheLogger;
-  /** CDN purgers run after `invalidateTags` by every service (see `CacheServiceOptions.purgers`). */
-  readonly purgers?: readonly Purger[];
-  /** How purges are queued, retried and repeated. */
-  readonly purge?: PurgeOptions;
-}
+/**
+ * Settings shared by every service of the registry. The keys are the `CacheServiceOptions`
+ * they set, with the same names and meanings (`protection: { enabled, lockTtl, maxWait }`,
+ * `serializer`, ...).
+ */
+export type SharedServiceConfig = Pick<
+  CacheServiceOptions,
+  'protection' | 'serializer' | 'allowV8' | 'compress' | 'tagTtl' | 'logger' | 'purgers' | 'purge'
+>;
 
 /** The shape `createCaches` takes, and that `loadCachesConfig` reads from JSON or YAML. */
 export interface CachesConfig {

@@ -1,10 +1,7 @@
-import { readFileSync } from 'node:fs';
-import { parse as parseYaml } from 'yaml';
 import { CacheService } from '../cache-service.js';
-import { CacheUsageError } from '../errors.js';
 import { createBackend } from './backend-factories.js';
 import { CacheRegistry } from './cache-registry.js';
-import type { CachesConfig } from './config-types.js';
+import type { CachesConfig, SharedServiceConfig } from './config-types.js';
 import { validateCachesConfig } from './validate-config.js';
 
 /**
@@ -36,35 +33,27 @@ export function createCaches(config: CachesConfig): CacheRegistry {
         ...(entry.defaultTtl !== undefined && { defaultTtl: entry.defaultTtl }),
         ...(entry.prefix !== undefined && { prefix: entry.prefix }),
         ...(entry.resilience !== undefined && { resilience: entry.resilience }),
-        ...(shared.defaultSerializer !== undefined && { serializer: shared.defaultSerializer }),
-        ...(shared.allowV8 !== undefined && { allowV8: shared.allowV8 }),
-        ...(shared.compress !== undefined && { compress: shared.compress }),
-        ...(shared.tagTtl !== undefined && { tagTtl: shared.tagTtl }),
-        ...(shared.logger !== undefined && { logger: shared.logger }),
-        ...(shared.purgers !== undefined && { purgers: shared.purgers }),
-        ...(shared.purge !== undefined && { purge: shared.purge }),
-        protection: {
-          enabled: shared.enableProtection ?? true,
-          ...(shared.protectionLockTtl !== undefined && { lockTtl: shared.protectionLockTtl }),
-          ...(shared.protectionMaxWait !== undefined && { maxWait: shared.protectionMaxWait }),
-        },
+        ...pickShared(shared),
       }),
     );
   });
   return new CacheRegistry(services, defaultName);
 }
 
-/** Reads a {@link CachesConfig} from a `.json`, `.yaml` or `.yml` file (validated by `createCaches`). */
-export function loadCachesConfig(path: string): CachesConfig {
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch (error) {
-    throw new CacheUsageError(`cannot read config file: ${(error as Error).message}`, path);
-  }
-  try {
-    return (/\.ya?ml$/i.test(path) ? parseYaml(text) : JSON.parse(text)) as CachesConfig;
-  } catch (error) {
-    throw new CacheUsageError(`cannot parse config file: ${(error as Error).message}`, path);
-  }
+/** The keys of {@link SharedServiceConfig}: each is the `CacheServiceOptions` field it sets. */
+const SHARED_KEYS = [
+  'protection',
+  'serializer',
+  'allowV8',
+  'compress',
+  'tagTtl',
+  'logger',
+  'purgers',
+  'purge',
+] as const satisfies readonly (keyof SharedServiceConfig)[];
+
+function pickShared(shared: SharedServiceConfig): SharedServiceConfig {
+  const picked: Record<string, unknown> = {};
+  for (const key of SHARED_KEYS) if (shared[key] !== undefined) picked[key] = shared[key];
+  return picked as SharedServiceConfig;
 }

@@ -5,6 +5,14 @@ import type { BackendConfig, CachesConfig } from './config-types.js';
 
 const TYPES = ['memory', 'redis', 'memcached'] as const;
 
+/** Config keys of earlier releases and the `CacheServiceOptions` names that replaced them. */
+const RENAMED: Readonly<Record<string, string>> = {
+  enableProtection: 'protection.enabled',
+  protectionLockTtl: 'protection.lockTtl',
+  protectionMaxWait: 'protection.maxWait',
+  defaultSerializer: 'serializer',
+};
+
 /**
  * Checks a config before anything is built, so a mistake fails at start with the path of the
  * field at fault (`backends[1].url: ...`). Returns the name of the default backend.
@@ -70,12 +78,20 @@ export function validateCachesConfig(config: CachesConfig): string {
   const service = config.service;
   if (service !== undefined) {
     if (typeof service !== 'object' || service === null) fail('service', 'expected an object');
-    duration(service.protectionLockTtl, 'service.protectionLockTtl');
-    duration(service.protectionMaxWait, 'service.protectionMaxWait', true);
-    duration(service.tagTtl, 'service.tagTtl');
-    if (service.enableProtection !== undefined && typeof service.enableProtection !== 'boolean') {
-      fail('service.enableProtection', 'expected a boolean');
+    for (const [old, renamed] of Object.entries(RENAMED)) {
+      if (old in service)
+        fail(`service.${old}`, `renamed: use service.${renamed} (the CacheService option name)`);
     }
+    const protection = service.protection;
+    if (protection !== undefined) {
+      if (typeof protection !== 'object' || protection === null)
+        fail('service.protection', 'expected an object');
+      if (protection.enabled !== undefined && typeof protection.enabled !== 'boolean')
+        fail('service.protection.enabled', 'expected a boolean');
+      duration(protection.lockTtl, 'service.protection.lockTtl');
+      duration(protection.maxWait, 'service.protection.maxWait', true);
+    }
+    duration(service.tagTtl, 'service.tagTtl');
   }
   return defaults[0] ?? config.backends[0]!.name;
 }

@@ -1,8 +1,8 @@
 /** States of a {@link CircuitBreaker}. */
 export type CircuitState = 'closed' | 'open' | 'half-open';
 
-/** Options of {@link CircuitBreaker}. */
-export interface CircuitBreakerOptions {
+/** Settings of {@link CircuitBreaker} (milliseconds). */
+export interface CircuitBreakerSettings {
   /** Consecutive failures that open the circuit. Default 5. */
   readonly failureThreshold?: number;
   /** How long the circuit stays open before one probe is let through, in ms. Default 10,000. */
@@ -26,7 +26,7 @@ export class CircuitBreaker {
   #openedAt = 0;
   #probeInFlight = false;
 
-  constructor(options: CircuitBreakerOptions = {}) {
+  constructor(options: CircuitBreakerSettings = {}) {
     this.#threshold = options.failureThreshold ?? 5;
     this.#cooldownMs = options.cooldownMs ?? 10_000;
     this.#onStateChange = options.onStateChange;

@@ -8,15 +8,15 @@ import type {
   TaggedRead,
 } from '../types/backend.js';
 import type { BackendConnection } from '../types/connection.js';
-import { CircuitBreaker, type CircuitBreakerOptions, type CircuitState } from './circuit-breaker.js';
+import { CircuitBreaker, type CircuitBreakerSettings, type CircuitState } from './circuit-breaker.js';
 import { DeadlineQueue } from './deadline-queue.js';
 
-/** Options of {@link ResilientBackend}. */
-export interface ResilienceOptions {
+/** Resolved settings of {@link ResilientBackend} (milliseconds); `CacheServiceOptions.resilience` is the user-facing form. */
+export interface ResilienceSettings {
   /** Longest a single operation may take, in ms, before it fails with `TIMEOUT`. Default 1,000. */
   readonly timeoutMs?: number;
   /** Circuit breaker settings, or `false` for none. */
-  readonly circuitBreaker?: CircuitBreakerOptions | false;
+  readonly circuitBreaker?: CircuitBreakerSettings | false;
 }
 
 /** Failures that say the backend is unwell (not that the caller asked for something odd). */
@@ -49,7 +49,7 @@ export class ResilientBackend implements CacheBackend {
   /** The last failure the breaker counted, for `health()`'s reason. */
   #lastFailure: CacheError | undefined;
 
-  constructor(inner: CacheBackend, options: ResilienceOptions = {}) {
+  constructor(inner: CacheBackend, options: ResilienceSettings = {}) {
     this.#inner = inner;
     this.name = inner.name;
     this.capabilities = inner.capabilities;

@@ -1,3 +1,4 @@
+import { CacheUsageError } from '../errors.js';
 import { type Serializer, UnserializableValueError } from './serializer.js';
 
 /**
@@ -38,7 +39,8 @@ export class JsonSerializer implements Serializer {
   constructor(options: JsonSerializerOptions = {}) {
     this.#types = options.types ?? [];
     for (const t of this.#types) {
-      if (BUILT_IN.has(t.name)) throw new TypeError(`JsonSerializer: type name '${t.name}' is reserved`);
+      if (BUILT_IN.has(t.name))
+        throw new CacheUsageError(`type name '${t.name}' is reserved`, 'JsonSerializer.types');
     }
     this.#byName = new Map(this.#types.map((t) => [t.name, t]));
   }

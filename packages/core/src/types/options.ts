@@ -26,7 +26,7 @@ export interface ProtectionOptions {
 }
 
 /** Timeout and circuit breaker for the backend. */
-export interface ResilienceSettings {
+export interface ResilienceOptions {
   /** Longest a backend operation may take. Default 1 s. */
   readonly timeout?: Duration;
   /** Circuit breaker, or `false` for none. */
@@ -62,7 +62,7 @@ export interface CacheServiceOptions {
    * Timeout and circuit breaker around the backend. Default: on for shared (network)
    * backends, off for the in-process one. `false` turns it off.
    */
-  readonly resilience?: ResilienceSettings | false;
+  readonly resilience?: ResilienceOptions | false;
   /** How long a tag's version is kept after its last invalidation or creation. Default 30 days. */
   readonly tagTtl?: Duration;
   /**

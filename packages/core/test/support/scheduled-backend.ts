@@ -1,6 +1,6 @@
 import type fc from 'fast-check';
+import type { CacheBackend, Result, TaggedRead } from '../../src/backend.js';
 import { decodeEntry } from '../../src/entry/entry-codec.js';
-import type { CacheBackend, Result, TaggedRead } from '../../src/index.js';
 
 /**
  * Delays each backend call's effect and its answer at the scheduler's choosing. With `tagged`,

@@ -3,7 +3,7 @@ import type { Capture, CaptureHooks, Exchange, Reply } from '../http/exchange.js
 import { hideConditionals } from '../http/hidden-headers.js';
 import { type RequestInfo, requestInfo } from '../http/request-info.js';
 import { UNROUTED } from '../http/route-source.js';
-import type { ResolvedSettings } from '../http/settings.js';
+import type { CacheResponsesSettings } from '../http/settings.js';
 import type { HeaderList, ResponseHead } from '../http/stored-response.js';
 import { runtimeTagList } from '../http/tag-header.js';
 import { type BelowTee, teeResponse } from './tee.js';
@@ -17,7 +17,7 @@ export class ExpressExchange implements Exchange {
   forwarded = false;
   readonly #res: Response;
   readonly #next: NextFunction;
-  readonly #settings: ResolvedSettings;
+  readonly #settings: CacheResponsesSettings;
   #below: BelowTee | undefined;
 
   /** `baseUrl` + the matched route's path (`'/products/:id'`), when a route matched. */
@@ -26,7 +26,7 @@ export class ExpressExchange implements Exchange {
     return typeof path === 'string' ? this.native.baseUrl + path : UNROUTED;
   }
 
-  constructor(req: Request, res: Response, next: NextFunction, settings: ResolvedSettings) {
+  constructor(req: Request, res: Response, next: NextFunction, settings: CacheResponsesSettings) {
     this.native = req;
     // `req.protocol` and `req.host` honour the app's `trust proxy` setting.
     this.request = requestInfo(req.method, req.originalUrl, req.headers, req.params, req.protocol, req.host);

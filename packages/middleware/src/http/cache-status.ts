@@ -1,4 +1,4 @@
-import type { ResolvedSettings } from './settings.js';
+import type { CacheResponsesSettings } from './settings.js';
 import type { HeaderList } from './stored-response.js';
 
 /** How a request was answered, for `X-Cache` and `Cache-Status` (RFC 9211). */
@@ -14,7 +14,7 @@ export type Outcome =
   | { readonly kind: 'bypass'; readonly fwd: 'bypass' | 'method' | 'request'; readonly detail?: string };
 
 /** `X-Cache`, `Cache-Status` and (for stored copies) `Age` for an outcome, as configured. */
-export function outcomeHeaders(settings: ResolvedSettings, outcome: Outcome): HeaderList {
+export function outcomeHeaders(settings: CacheResponsesSettings, outcome: Outcome): HeaderList {
   const headers: (readonly [string, string])[] = [];
   const served = outcome.kind === 'hit' || outcome.kind === 'stale';
   if (served) headers.push(['age', String(Math.max(0, Math.floor(outcome.ageMs / 1000)))]);

@@ -13,7 +13,7 @@ import { staleWindows } from './freshness.js';
 import { type Cached, type LoadPlan, loadResponse, OTHER_VARIANT } from './load-response.js';
 import { renders } from './rendered.js';
 import { routeSource } from './route-source.js';
-import type { ResolvedSettings } from './settings.js';
+import type { CacheResponsesSettings } from './settings.js';
 import { bypassReason } from './storability.js';
 import { fromStoredEntry, type StoredResponse } from './stored-response.js';
 import { tagHeaderFields } from './tag-fields.js';
@@ -41,7 +41,7 @@ type Found =
  * Resolves when the response is settled. Rejects only with a Koa handler's own error, before
  * anything was sent. A failing cache never surfaces: the request is served uncached.
  */
-export async function handleRequest(settings: ResolvedSettings, exchange: Exchange): Promise<void> {
+export async function handleRequest(settings: CacheResponsesSettings, exchange: Exchange): Promise<void> {
   const request = exchange.request;
   const bypass = bypassReason(request, settings);
   if (bypass !== undefined) {
@@ -122,7 +122,7 @@ function describe(value: unknown): string {
 
 /** HEAD is answered from GET's entry and never stored (its response has no body). */
 async function serveHead(
-  settings: ResolvedSettings,
+  settings: CacheResponsesSettings,
   exchange: Exchange,
   key: string,
   tags: readonly string[],
@@ -193,7 +193,7 @@ async function lookup(key: string, plan: LoadPlan, keyTags: readonly string[] = 
 
 /** `getOrSet` options for these tags and source; built once while they stay the same objects. */
 function lookupOptions(
-  settings: ResolvedSettings,
+  settings: CacheResponsesSettings,
   tags: readonly string[],
   source: CacheSource,
 ): GetOrSetOptions {
@@ -212,7 +212,7 @@ function lookupOptions(
  * `Cache-Status` are computed per hit.
  */
 function sendStored(
-  settings: ResolvedSettings,
+  settings: CacheResponsesSettings,
   exchange: Exchange,
   key: string,
   stored: StoredResponse,

@@ -1,6 +1,6 @@
 import { httpDate } from './conditional.js';
 import { type Directives, deltaDirective, parseDirectives, parseTargeted } from './directives.js';
-import type { ResolvedSettings } from './settings.js';
+import type { CacheResponsesSettings } from './settings.js';
 import { type HeaderMap, headValue } from './stored-response.js';
 
 /**
@@ -14,7 +14,7 @@ export interface ResponsePolicy {
 }
 
 /** The policy of a response head (targeted fields are read only with `ttlFromResponse`). */
-export function responsePolicy(headers: HeaderMap, settings: ResolvedSettings): ResponsePolicy {
+export function responsePolicy(headers: HeaderMap, settings: CacheResponsesSettings): ResponsePolicy {
   if (settings.ttlFromResponse) {
     for (const name of settings.targetedFields) {
       const directives = parseTargeted(headValue(headers, name));
@@ -46,7 +46,7 @@ export interface Freshness {
 export function responseFreshness(
   headers: HeaderMap,
   policy: ResponsePolicy,
-  settings: ResolvedSettings,
+  settings: CacheResponsesSettings,
   requestTime: number,
   responseTime: number,
 ): Freshness {
@@ -114,7 +114,7 @@ function windowMs(directives: Directives | undefined, name: string): number | un
  */
 export function storedFreshness(
   headers: HeaderMap,
-  settings: ResolvedSettings,
+  settings: CacheResponsesSettings,
   requestTime: number,
   responseTime: number,
 ): Freshness {
@@ -127,7 +127,7 @@ export function storedFreshness(
 /** The stale windows of a stored response: its own directives, else the route's options. */
 export function staleWindows(
   stored: { readonly swrMs?: number | undefined; readonly staleIfErrorMs?: number | undefined },
-  settings: ResolvedSettings,
+  settings: CacheResponsesSettings,
 ): { readonly swrMs: number; readonly staleIfErrorMs: number } {
   return {
     swrMs: stored.swrMs ?? settings.swrMs,
@@ -147,7 +147,7 @@ export function storedLifetime(
     readonly swrMs?: number | undefined;
     readonly staleIfErrorMs?: number | undefined;
   },
-  settings: ResolvedSettings,
+  settings: CacheResponsesSettings,
 ): { readonly ttl: number | undefined; readonly grace: number | undefined } {
   const ttlMs = Math.max(1, stored.freshUntil - stored.storedAt);
   const ttl = ttlMs === settings.lookupOptions.ttl * 1000 ? undefined : ttlMs / 1000;

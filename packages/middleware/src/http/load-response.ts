@@ -2,7 +2,7 @@ import type { LoaderContext } from '@tagcache/core';
 import { outcomeHeaders } from './cache-status.js';
 import type { Capture, Exchange, HeadDecision } from './exchange.js';
 import { staleWindows, storedFreshness, storedLifetime } from './freshness.js';
-import type { ResolvedSettings } from './settings.js';
+import type { CacheResponsesSettings } from './settings.js';
 import { bodyTruncated, headNotStored, type NotStoredReason } from './storability.js';
 import {
   computeEtag,
@@ -24,7 +24,7 @@ export const OTHER_VARIANT = 'other-variant';
 
 /** One `getOrSetReport` lookup's parameters. */
 export interface LoadPlan {
-  readonly settings: ResolvedSettings;
+  readonly settings: CacheResponsesSettings;
   readonly exchange: Exchange;
   readonly tags: readonly string[];
   /** For a variant key: the `Vary` names it was computed from. */
@@ -108,7 +108,7 @@ export async function loadResponse(context: LoaderContext<Cached>, plan: LoadPla
  * miss's tag header could not carry them: a CDN copy of the miss is not purged by them. Logged.
  */
 function warnLateTags(
-  settings: ResolvedSettings,
+  settings: CacheResponsesSettings,
   exchange: Exchange,
   headTags: readonly string[],
   runtimeTags: readonly string[],
@@ -171,10 +171,10 @@ function toStored(
 const wellFormed = (value: string): boolean =>
   (value as unknown as { isWellFormed(): boolean }).isWellFormed();
 
-const ownHeadersCache = new WeakMap<ResolvedSettings, ReadonlySet<string>>();
+const ownHeadersCache = new WeakMap<CacheResponsesSettings, ReadonlySet<string>>();
 
 /** Headers the cache itself adds, never stored. */
-function ownHeaders(settings: ResolvedSettings): ReadonlySet<string> {
+function ownHeaders(settings: CacheResponsesSettings): ReadonlySet<string> {
   let names = ownHeadersCache.get(settings);
   if (names === undefined) {
     names = new Set([

@@ -1,5 +1,5 @@
 import { notModifiedHeaders } from './conditional.js';
-import type { ResolvedSettings } from './settings.js';
+import type { CacheResponsesSettings } from './settings.js';
 import type { HeaderList, StoredResponse } from './stored-response.js';
 import { tagHeaderFields } from './tag-fields.js';
 
@@ -24,7 +24,7 @@ export interface RenderedResponse {
 
 /** What is kept per entry: the entry's identity (and the middleware's) and its rendering. */
 interface Slot {
-  readonly settings: ResolvedSettings;
+  readonly settings: CacheResponsesSettings;
   readonly storedAt: number;
   readonly etag: string;
   readonly rendered: RenderedResponse;
@@ -47,7 +47,7 @@ export class RenderCache {
   #bytes = 0;
 
   /** The rendering of `stored`, the entry at `key`. */
-  render(settings: ResolvedSettings, key: string, stored: StoredResponse): RenderedResponse {
+  render(settings: CacheResponsesSettings, key: string, stored: StoredResponse): RenderedResponse {
     const slot = this.#slots.get(key);
     if (
       slot !== undefined &&
@@ -84,7 +84,7 @@ export class RenderCache {
 export const renders: RenderCache = new RenderCache();
 
 /** Builds the rendering of a stored response (status, headers with the tag header, bytes). */
-export function renderStored(settings: ResolvedSettings, stored: StoredResponse): RenderedResponse {
+export function renderStored(settings: CacheResponsesSettings, stored: StoredResponse): RenderedResponse {
   const tagHeaders = tagHeaderFields(settings, stored.tags);
   const headers = tagHeaders.length === 0 ? stored.headers : [...stored.headers, ...tagHeaders];
   const bytes = stored.status === 204 ? undefined : toBuffer(stored.body);

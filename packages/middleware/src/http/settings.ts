@@ -24,7 +24,7 @@ import type { RequestInfo } from './request-info.js';
 import type { HeaderList } from './stored-response.js';
 
 /** Options validated and compiled once, when the middleware is created. */
-export interface ResolvedSettings {
+export interface CacheResponsesSettings {
   readonly cache: CacheService;
   readonly ttlMs: number;
   readonly ttlFromResponse: boolean;
@@ -68,7 +68,7 @@ export interface HitMemo {
 export const DEFAULT_TAG_HEADER_LIMIT = 2048;
 
 /** Validates options; throws a `CacheUsageError` naming the field for bad ones. */
-export function resolveSettings<Native>(options: CacheResponsesOptions<Native>): ResolvedSettings {
+export function resolveSettings<Native>(options: CacheResponsesOptions<Native>): CacheResponsesSettings {
   if (
     options === null ||
     typeof options !== 'object' ||

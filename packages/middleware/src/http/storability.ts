@@ -1,7 +1,7 @@
 import { parseCacheControl } from './cache-control.js';
 import { responsePolicy } from './freshness.js';
 import type { RequestInfo } from './request-info.js';
-import type { ResolvedSettings } from './settings.js';
+import type { CacheResponsesSettings } from './settings.js';
 import { headValue, type ResponseHead } from './stored-response.js';
 import { parseVary } from './vary.js';
 
@@ -27,7 +27,10 @@ export type NotStoredReason =
  * Whether the cache may answer this request at all: `GET` and `HEAD` only, and never a
  * request with credentials unless the route opted in with a key that includes them.
  */
-export function bypassReason(request: RequestInfo, settings: ResolvedSettings): BypassReason | undefined {
+export function bypassReason(
+  request: RequestInfo,
+  settings: CacheResponsesSettings,
+): BypassReason | undefined {
   if (request.method !== 'GET' && request.method !== 'HEAD') return 'method';
   if (!settings.allowAuthorization && request.headers.authorization !== undefined) return 'authorization';
   if (!settings.allowCookies && request.headers.cookie !== undefined) return 'cookie';
@@ -38,7 +41,10 @@ export function bypassReason(request: RequestInfo, settings: ResolvedSettings): 
  * Storability of a response head (RFC 9111 §3, as a shared cache): an allowed status; no
  * `Set-Cookie`; no `no-store`, `private` or `no-cache`; no `Vary: *`; not a partial response.
  */
-export function headNotStored(head: ResponseHead, settings: ResolvedSettings): NotStoredReason | undefined {
+export function headNotStored(
+  head: ResponseHead,
+  settings: CacheResponsesSettings,
+): NotStoredReason | undefined {
   if (!settings.statuses.has(head.status)) return 'status';
   if (head.headers['set-cookie'] !== undefined) return 'set-cookie';
   const control = parseCacheControl(headValue(head.headers, 'cache-control'));

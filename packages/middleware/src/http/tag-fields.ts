@@ -1,4 +1,4 @@
-import type { ResolvedSettings } from './settings.js';
+import type { CacheResponsesSettings } from './settings.js';
 import type { HeaderList } from './stored-response.js';
 import { tagHeaderValue } from './tag-header.js';
 
@@ -8,7 +8,7 @@ const NONE: HeaderList = Object.freeze([]);
  * The tag header field for these tags, as configured (none when disabled or no valid tag).
  * The last clean result is kept per middleware: a route's tags rarely change between requests.
  */
-export function tagHeaderFields(settings: ResolvedSettings, tags: readonly string[]): HeaderList {
+export function tagHeaderFields(settings: CacheResponsesSettings, tags: readonly string[]): HeaderList {
   const format = settings.tagHeader;
   if (format === undefined || tags.length === 0) return NONE;
   const memo = settings.memo;

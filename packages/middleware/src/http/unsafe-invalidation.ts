@@ -1,7 +1,7 @@
 import { hashString } from '@tagcache/core';
 import { finalKey } from './cache-key.js';
 import { type RequestInfo, requestInfo } from './request-info.js';
-import type { ResolvedSettings } from './settings.js';
+import type { CacheResponsesSettings } from './settings.js';
 import { headValue, type ResponseHead } from './stored-response.js';
 import { inspectUnkeyedInputs } from './unkeyed-inputs.js';
 
@@ -30,7 +30,7 @@ export function variantsTag(primaryKey: string): string {
  * proxy headers); every `Vary` variant goes with it. Failures are logged, never thrown.
  */
 export async function invalidateAfterUnsafe(
-  settings: ResolvedSettings,
+  settings: CacheResponsesSettings,
   request: RequestInfo,
   native: unknown,
   head: ResponseHead,

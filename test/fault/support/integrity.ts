@@ -4,7 +4,7 @@
  */
 import { fork } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import type { BusMessage } from '../../packages/core/src/index.js';
+import type { BusMessage } from '../../../packages/core/src/backend.js';
 import type { BusRecord, LoggedOp, WorkerLog } from './integrity-worker.js';
 
 const workerPath = fileURLToPath(new URL('./integrity-worker.ts', import.meta.url));

@@ -14,8 +14,8 @@ import {
   CacheService,
   MemoryBackend,
   RedisBackend,
-} from '../../packages/core/src/index.js';
-import { cacheResponses } from '../../packages/middleware/src/express.js';
+} from '../../../packages/core/src/index.js';
+import { cacheResponses } from '../../../packages/middleware/src/express.js';
 
 const redisUrl = process.env.FLEET_REDIS_URL ?? '';
 const counterKey = process.env.FLEET_COUNTER_KEY ?? 'fleet-runs';

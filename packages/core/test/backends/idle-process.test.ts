@@ -2,7 +2,7 @@ import { fork } from 'node:child_process';
 import { createServer, type Server } from 'node:net';
 import { MemcachedBackend, RedisBackend } from '@tagcache/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { memcachedServers, redisUrl } from '../support/test-servers.js';
+import { memcachedServers, redisUrl } from '../../../../test/support/test-servers.js';
 
 const url = redisUrl();
 const servers = memcachedServers();

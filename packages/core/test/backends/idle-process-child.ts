@@ -5,7 +5,7 @@
  * - `unused`: builds every kind of network backend, a service and a config registry, uses none.
  * - `used`: one set and get on Redis and memcached, then `close()`.
  */
-import { CacheService, createCaches, MemcachedBackend, RedisBackend } from '../../packages/core/src/index.js';
+import { CacheService, createCaches, MemcachedBackend, RedisBackend } from '../../src/index.js';
 
 const mode = process.argv[2];
 const redisUrl = process.env.REDIS_URL!;

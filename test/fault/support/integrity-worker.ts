@@ -6,13 +6,8 @@
  * INTEGRITY_LANES, INTEGRITY_L1 (set: an L1 of that many entries, and the bus's messages logged).
  * Sends its log to the parent and exits.
  */
-import {
-  type BusMessage,
-  CacheService,
-  type InvalidationBus,
-  RedisBackend,
-  type RedisBus,
-} from '../../packages/core/src/index.js';
+import type { BusMessage, InvalidationBus, RedisBus } from '../../../packages/core/src/backend.js';
+import { CacheService, RedisBackend } from '../../../packages/core/src/index.js';
 
 export type LoggedOp = { worker: string } & (
   | { op: 'set'; id: string; key: string; tags: string[]; start: number; end: number; ok: boolean }

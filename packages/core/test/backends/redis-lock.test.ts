@@ -1,6 +1,6 @@
 import { RedisBackend } from '@tagcache/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { redisUrl } from '../support/test-servers.js';
+import { redisUrl } from '../../../../test/support/test-servers.js';
 
 const url = redisUrl();
 

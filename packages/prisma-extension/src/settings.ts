@@ -3,7 +3,7 @@ import type {
   CachedOperation,
   CacheExtensionOptions,
   CacheStrategy,
-  ModelCacheSettings,
+  ModelCacheOptions,
   QueryCacheOptions,
 } from './types.js';
 
@@ -30,24 +30,24 @@ export function takeCacheArgs(args: unknown): { args: unknown; request: QueryCac
   return { args: rest, request };
 }
 
-/** The extension's options, defaults applied. */
-export interface ResolvedOptions {
+/** The extension's settings: {@link CacheExtensionOptions} validated, defaults applied. */
+export interface ExtensionSettings {
   readonly mode: 'all' | 'opt-in';
   readonly prefix: string;
   readonly ttl: Duration | undefined;
   readonly swr: Duration | undefined;
-  model(name: string): false | ModelCacheSettings;
+  model(name: string): false | ModelCacheOptions;
   operationEnabled(model: string, operation: CachedOperation): boolean;
 }
 
-/** Validates and resolves {@link CacheExtensionOptions}; throws a `TypeError` naming a bad field. */
-export function resolveOptions(options: CacheExtensionOptions): ResolvedOptions {
+/** Validates and resolves {@link CacheExtensionOptions}; throws a `CacheUsageError` naming a bad field. */
+export function resolveSettings(options: CacheExtensionOptions): ExtensionSettings {
   if (typeof options !== 'object' || options === null || typeof options.cache?.getOrSet !== 'function') {
-    throw new TypeError('cacheExtension: options.cache must be a CacheService');
+    throw new CacheUsageError('expected a CacheService', 'cacheExtension.cache');
   }
   const mode = options.mode ?? 'all';
   if (mode !== 'all' && mode !== 'opt-in')
-    throw new TypeError("cacheExtension: mode must be 'all' or 'opt-in'");
+    throw new CacheUsageError("expected 'all' or 'opt-in'", 'cacheExtension.mode');
   checkDuration(options.ttl, 'cacheExtension.ttl');
   checkDuration(options.swr, 'cacheExtension.swr', true);
   const models = options.models ?? {};
@@ -58,9 +58,9 @@ export function resolveOptions(options: CacheExtensionOptions): ResolvedOptions 
     if (typeof setting === 'object' && setting !== null)
       checkDuration(setting.ttl, `cacheExtension.models.${name}.ttl`);
   }
-  const lookup = (name: string): boolean | ModelCacheSettings | undefined =>
+  const lookup = (name: string): boolean | ModelCacheOptions | undefined =>
     models[name] ?? models[name.charAt(0).toLowerCase() + name.slice(1)];
-  const model = (name: string): false | ModelCacheSettings => {
+  const model = (name: string): false | ModelCacheOptions => {
     const setting = lookup(name);
     if (setting === false) return false;
     return setting === true || setting === undefined ? {} : setting;

@@ -1,8 +1,8 @@
 import { CacheService, RedisBackend } from '@tagcache/core';
 import { Cluster } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { parseHostPort } from '../../packages/core/src/backends/redis/redis-client.js';
-import { redisClusterNodes } from '../support/test-servers.js';
+import { redisClusterNodes } from '../../../../test/support/test-servers.js';
+import { parseHostPort } from '../../src/backends/redis/redis-client.js';
 import { RequestWaves } from './request-waves.js';
 
 const clusterNodes = redisClusterNodes();

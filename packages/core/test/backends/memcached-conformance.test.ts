@@ -1,7 +1,7 @@
 import { MemcachedBackend } from '@tagcache/core';
 import { backendConformanceSuite } from '@tagcache/core/testing';
 import { describe } from 'vitest';
-import { memcachedServers } from '../support/test-servers.js';
+import { memcachedServers } from '../../../../test/support/test-servers.js';
 
 const servers = memcachedServers();
 

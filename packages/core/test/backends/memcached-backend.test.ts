@@ -1,13 +1,8 @@
-import {
-  CacheService,
-  MemcachedBackend,
-  type MemjsClient,
-  memcachedExpiry,
-  memcachedKey,
-} from '@tagcache/core';
+import { CacheService, MemcachedBackend, type MemjsClient } from '@tagcache/core';
 import memjs from 'memjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { memcachedServers } from '../support/test-servers.js';
+import { memcachedServers } from '../../../../test/support/test-servers.js';
+import { memcachedExpiry, memcachedKey } from '../../src/backends/memcached/memcached-keys.js';
 import { RequestWaves } from './request-waves.js';
 
 const servers = memcachedServers();

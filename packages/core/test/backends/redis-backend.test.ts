@@ -1,10 +1,11 @@
-import { CacheService, INTERNAL_KEY_PREFIX, RedisBackend } from '@tagcache/core';
+import { CacheService, RedisBackend } from '@tagcache/core';
+import { INTERNAL_KEY_PREFIX } from '@tagcache/core/backend';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { MgetBatcher } from '../../packages/core/src/backends/redis/mget-batcher.js';
-import { CommandCounter } from '../support/command-counter.js';
-import { type RunningServer, startRedis } from '../support/servers.js';
-import { redisUrl } from '../support/test-servers.js';
+import { CommandCounter } from '../../../../test/support/command-counter.js';
+import { type RunningServer, startRedis } from '../../../../test/support/servers.js';
+import { redisUrl } from '../../../../test/support/test-servers.js';
+import { MgetBatcher } from '../../src/backends/redis/mget-batcher.js';
 
 const url = redisUrl();
 const bytes = (text: string): Uint8Array => new TextEncoder().encode(text);

@@ -5,7 +5,7 @@
  * assert on it.
  */
 import { type CacheBackend, CacheService } from '@tagcache/core';
-import type { RunningServer } from '../support/servers.js';
+import type { RunningServer } from '../../support/servers.js';
 import {
   type BurstResult,
   burst,

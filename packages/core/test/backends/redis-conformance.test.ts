@@ -1,7 +1,7 @@
 import { RedisBackend } from '@tagcache/core';
 import { backendConformanceSuite } from '@tagcache/core/testing';
 import { describe } from 'vitest';
-import { redisClusterNodes, redisUrl } from '../support/test-servers.js';
+import { redisClusterNodes, redisUrl } from '../../../../test/support/test-servers.js';
 
 const url = redisUrl();
 const clusterNodes = redisClusterNodes();

@@ -1,7 +1,7 @@
 import { CacheService, CacheUsageError, MemoryBackend, RedisBackend } from '@tagcache/core';
 import { Redis } from 'ioredis';
 import { afterAll, describe, expect, it } from 'vitest';
-import { redisUrl } from '../support/test-servers.js';
+import { redisUrl } from '../../../../test/support/test-servers.js';
 
 const url = redisUrl();
 

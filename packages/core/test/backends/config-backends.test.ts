@@ -1,6 +1,7 @@
-import { createCaches, MemcachedBackend, RedisBackend, type ResilientBackend } from '@tagcache/core';
+import { createCaches, MemcachedBackend, RedisBackend } from '@tagcache/core';
+import type { ResilientBackend } from '@tagcache/core/backend';
 import { describe, expect, it } from 'vitest';
-import { memcachedServers, redisClusterNodes, redisUrl } from '../support/test-servers.js';
+import { memcachedServers, redisClusterNodes, redisUrl } from '../../../../test/support/test-servers.js';
 
 const url = redisUrl();
 const clusterNodes = redisClusterNodes();

@@ -8,7 +8,7 @@ import {
   RedisBackend,
 } from '@tagcache/core';
 import { afterAll, describe, expect, it } from 'vitest';
-import { memcachedServers, redisUrl } from '../support/test-servers.js';
+import { memcachedServers, redisUrl } from '../../../../test/support/test-servers.js';
 
 const redis = redisUrl();
 const memcached = memcachedServers();
