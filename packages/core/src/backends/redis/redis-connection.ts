@@ -39,7 +39,7 @@ export interface RedisConnectionSettings {
 /** Parses `host:port` (IPv6 hosts in brackets). */
 export function parseHostPort(node: string): HostPort {
   const match = /^\[?([^\]]+?)\]?:(\d+)$/.exec(node.trim());
-  if (!match) throw new TypeError(`expected host:port, got ${JSON.stringify(node)}`);
+  if (!match) throw new CacheUsageError(`expected host:port, got ${JSON.stringify(node)}`, 'clusterNodes');
   return { host: match[1]!, port: Number(match[2]) };
 }
 
