@@ -90,7 +90,8 @@ async function obtain<T>(
     throw !report && error instanceof LoaderError ? error.cause : error;
   }
   if (!report) return got.value;
-  if (read.state === 'miss') return read.failed && got.outcome === 'loaded' ? { ...got, outcome: 'degraded' } : got;
+  if (read.state === 'miss')
+    return read.failed && got.outcome === 'loaded' ? { ...got, outcome: 'degraded' } : got;
   return got.outcome === 'stale' ? { ...got, storedAt: read.entry.createdAt } : got;
 }
 
