@@ -40,10 +40,9 @@ function deepTypeChecks(db: CachedClient): void {
   expectTypeOf(
     db.post.findFirst({ cacheStrategy: { ttl: 1 } }).author({ include: { profile: true } }),
   ).resolves.toEqualTypeOf<Prisma.UserGetPayload<{ include: { profile: true } }> | null>();
+  const fluent = db.user.findUnique({ where: { id: 1 }, cache: true }).posts();
   // @ts-expect-error: fluent results are not `any`
-  expectTypeOf(db.user.findUnique({ where: { id: 1 }, cache: true }).posts()).resolves.toEqualTypeOf<
-    User[] | null
-  >();
+  expectTypeOf(fluent).resolves.toEqualTypeOf<User[] | null>();
   // @ts-expect-error: no such relation
   db.user.findUnique({ where: { id: 1 }, cache: true }).tags();
 
