@@ -76,6 +76,17 @@ export function accelerateTests(db: () => TestDatabase): void {
       const groups = prisma.post.groupBy({ by: ['authorId'], cacheStrategy: { ttl: 60 } });
       expect((await groups.withAccelerateInfo()).data).toHaveLength(1);
       expect(await prisma.user.findUnique({ where: { id: alice.id } }).posts()).toHaveLength(2);
+      // An expired entry within swr: served stale, 'swr', with the entry's write time.
+      const stale = () =>
+        prisma.user
+          .findFirst({ where: { name: 'Bob' }, cacheStrategy: { ttl: 0.05, swr: 60 } })
+          .withAccelerateInfo();
+      const first = await stale();
+      await new Promise((resolve) => setTimeout(resolve, 120));
+      const late = await stale();
+      expect(late.info.cacheStatus).toBe('swr');
+      expect(late.data).toEqual(first.data);
+      expect(late.info.lastModified.getTime()).toBeLessThanOrEqual(first.info.lastModified.getTime());
       // Reads that bypass the cache: 'none'.
       const bypass = await prisma.user.findFirst({ where: { id: alice.id } }).withAccelerateInfo(); // opt-in, no options
       expect(bypass.info.cacheStatus).toBe('none');
