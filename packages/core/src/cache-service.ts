@@ -10,6 +10,7 @@ import { PurgeDispatcher } from './purge/purge-dispatcher.js';
 import { resolvePurgeSettings } from './purge/purge-settings.js';
 import type { TagHeaderFormat } from './purge/purger.js';
 import { ResilientBackend } from './resilience/resilient-backend.js';
+import type { Serializer } from './serializers/serializer.js';
 import { announceBusState } from './tiers/bus-events.js';
 import { toMilliseconds } from './time/duration.js';
 import type { CacheBackend } from './types/backend.js';
@@ -62,6 +63,14 @@ export class CacheService {
   /** The backend as the service uses it (wrapped in a {@link ResilientBackend} when resilience is on). */
   get backend(): CacheBackend {
     return this.#core.backend;
+  }
+
+  /**
+   * The serializer entries are written with (the `serializer` option, or the default JSON one):
+   * integrations probe it at start, e.g. whether a value type they return survives a round trip.
+   */
+  get serializer(): Serializer {
+    return this.#core.settings.serializer;
   }
 
   /** The value at `key`, or `defaultValue` (`undefined`) on a miss or a backend failure. */

@@ -68,7 +68,9 @@ async function obtain<T>(
     (await core.readBackend(fullKey, 'getOrSet', acceptStale, request.tags));
   if (read.state === 'fresh') {
     core.hit(fullKey, false, request.source, read.from);
-    return report ? { value: read.value as T, outcome: 'hit', stored: true } : (read.value as T);
+    return report
+      ? { value: read.value as T, outcome: 'hit', stored: true, storedAt: read.entry.createdAt }
+      : (read.value as T);
   }
   let pending: GetOrSetReport<T> | Promise<GetOrSetReport<T>>;
   if (read.state === 'stale') {
@@ -88,9 +90,9 @@ async function obtain<T>(
     throw !report && error instanceof LoaderError ? error.cause : error;
   }
   if (!report) return got.value;
-  return read.state === 'miss' && read.failed && got.outcome === 'loaded'
-    ? { ...got, outcome: 'degraded' }
-    : got;
+  if (read.state === 'miss')
+    return read.failed && got.outcome === 'loaded' ? { ...got, outcome: 'degraded' } : got;
+  return got.outcome === 'stale' ? { ...got, storedAt: read.entry.createdAt } : got;
 }
 
 /** Returns the stale value at once and refreshes it behind the caller's back (once per key). */

@@ -15,17 +15,20 @@ async function staleEntry(cache: ReturnType<typeof memoryCache>['cache'], key: s
 }
 
 describe('getOrSetReport: how the value was obtained', () => {
-  it('reports a load, then a hit', async () => {
+  it('reports a load, then a hit with when its entry was written', async () => {
     const { cache } = memoryCache();
     expect(await cache.getOrSetReport('k', () => ({ n: 1 }))).toEqual({
       value: { n: 1 },
       outcome: 'loaded',
       stored: true,
     });
+    const written = (await cache.inspect('k'))?.createdAt;
+    expect(written).toBeTypeOf('number');
     expect(await cache.getOrSetReport('k', () => ({ n: 2 }))).toEqual({
       value: { n: 1 },
       outcome: 'hit',
       stored: true,
+      storedAt: written,
     });
   });
 
@@ -70,8 +73,9 @@ describe('getOrSetReport: how the value was obtained', () => {
   it('reports a stale value served while it refreshes', async () => {
     const { cache } = memoryCache();
     await staleEntry(cache, 'k', 'old');
+    const written = (await cache.inspect('k'))?.createdAt;
     const report = await cache.getOrSetReport('k', () => 'new', { grace: 60 });
-    expect(report).toEqual({ value: 'old', outcome: 'stale', stored: true });
+    expect(report).toEqual({ value: 'old', outcome: 'stale', stored: true, storedAt: written });
   });
 
   it('reports a loader failure answered with the stale value as fallback (throwing or serveStale)', async () => {

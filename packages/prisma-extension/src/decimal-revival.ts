@@ -1,4 +1,4 @@
-import { CacheUsageError } from '@tagcache/core';
+import { CacheUsageError, type Serializer } from '@tagcache/core';
 import type { RelationGraph, RuntimeDataModel } from './relation-graph.js';
 
 /** The part of Prisma's `Decimal` class reviving needs. */
@@ -53,6 +53,34 @@ export class DecimalRevival {
         }
       }
     }
+  }
+
+  /**
+   * Refuses to start when the schema has a Decimal field and `serializer` gives back neither a
+   * `Decimal` nor its string for one (a custom serializer that loses it): a
+   * {@link CacheUsageError} naming the model and field, instead of a failing hit later.
+   */
+  checkRoundTrip(serializer: Serializer): void {
+    const first = this.#fields.entries().next();
+    if (first.done) return;
+    const [model, fields] = first.value;
+    const field = [...fields][0] as string;
+    const probe = new this.Decimal('1234.5678');
+    let back: unknown;
+    let failure = '';
+    try {
+      back = (serializer.deserialize(serializer.serialize({ [field]: probe })) as Record<string, unknown>)?.[
+        field
+      ];
+    } catch (error) {
+      failure = `: ${error instanceof Error ? error.message : String(error)}`;
+    }
+    const revived = typeof back === 'string' ? back : this.Decimal.isDecimal(back) ? String(back) : undefined;
+    if (revived === '1234.5678') return;
+    throw new CacheUsageError(
+      `${model}.${field} is a Decimal and the cache's serializer (${serializer.name}) cannot round-trip Prisma's Decimal${failure}; use a JSON serializer (the default) or prismaSerializer(Prisma)`,
+      'cache.serializer',
+    );
   }
 
   /** Revives the Decimal fields of `value`, a result of `model` (at fluent `path`), in place. */

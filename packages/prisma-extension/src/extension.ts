@@ -67,6 +67,8 @@ export function cacheExtension(options: CacheExtensionOptions) {
     const names = new ModelNames(dataModel);
     const rows = new RowTags(settings.prefix, names, graph, parseUniqueKeys(schemaText), dataModel);
     const version = options.schemaVersion ?? hashString(schemaText ?? JSON.stringify(dataModel)).slice(0, 10);
+    const decimals = new DecimalRevival(dataModel, graph, Decimal);
+    decimals.checkRoundTrip(options.cache.serializer); // a serializer that loses Decimal refuses to start
     const handler = new QueryHandler(
       options.cache,
       settings,
@@ -76,7 +78,7 @@ export function cacheExtension(options: CacheExtensionOptions) {
       { omit: internals._globalOmit ?? null },
       typeof keyContext === 'function' ? keyContext : keyContext === undefined ? undefined : () => keyContext,
       rows,
-      new DecimalRevival(dataModel, graph, Decimal),
+      decimals,
     );
     const originalTransaction = internals.$transaction;
     const rawWrite = (params: unknown): Promise<unknown> =>

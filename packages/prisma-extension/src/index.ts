@@ -5,7 +5,9 @@
  */
 
 export type { AccelerateCompat, AccelerateInvalidateResult } from './accelerate.js';
+export type { AccelerateInfo, AccelerateResultWithInfo, WithAccelerateInfo } from './accelerate-info.js';
 export { cacheExtension } from './extension.js';
+export { accelerateInfoExtension, type InfoModelMethods, type InfoReadResult } from './info-methods.js';
 export type {
   CachedModelMethods,
   CachedReadArgs,

@@ -1,4 +1,5 @@
 import { type CacheService, type CacheSource, CacheUsageError, LoaderError } from '@tagcache/core';
+import { accelerateInfo, type ReadObservation, wantsInfo, withoutInfoFlag } from './accelerate-info.js';
 import type { DecimalRevival } from './decimal-revival.js';
 import { WRITE_OPERATIONS } from './invalidation.js';
 import type { ModelNames } from './model-names.js';
@@ -46,8 +47,18 @@ export class QueryHandler {
     readonly decimals: DecimalRevival,
   ) {}
 
-  /** `query.$allModels.$allOperations`. */
+  /**
+   * `query.$allModels.$allOperations`. A read asked for Accelerate's info (by
+   * `.withAccelerateInfo()`) resolves to `{ data, info }`.
+   */
   async modelOperation(params: QueryParams): Promise<unknown> {
+    if (!wantsInfo(params.args)) return this.#operation(params, undefined);
+    const seen: ReadObservation = {};
+    const data = await this.#operation({ ...params, args: withoutInfoFlag(params.args) }, seen);
+    return { data, info: accelerateInfo(seen) };
+  }
+
+  async #operation(params: QueryParams, seen: ReadObservation | undefined): Promise<unknown> {
     const model = params.model ?? '';
     const { operation } = params;
     const { args, request } = takeCacheArgs(params.args);
@@ -90,6 +101,7 @@ export class QueryHandler {
       swr,
       run,
       this.source(model, operation),
+      seen,
     );
     return this.decimals.revive(model, path, value);
   }
@@ -187,7 +199,9 @@ export class QueryHandler {
     swr: ExtensionSettings['swr'],
     run: () => Promise<unknown>,
     source: CacheSource,
+    seen?: ReadObservation,
   ): Promise<unknown> {
+    if (seen !== undefined) seen.key = key;
     try {
       const got = await this.cache.getOrSetReport(key, run, {
         tags,
@@ -195,10 +209,15 @@ export class QueryHandler {
         ...(ttl !== undefined ? { ttl } : {}),
         ...(swr !== undefined ? { grace: swr } : {}),
       });
+      if (seen !== undefined) {
+        seen.outcome = got.outcome;
+        if (got.storedAt !== undefined) seen.storedAt = got.storedAt;
+      }
       return got.value;
     } catch (error) {
       if (error instanceof LoaderError && (!error.shared || isPrismaError(error.cause))) throw error.cause;
       if (error instanceof CacheUsageError) throw error;
+      if (seen !== undefined) seen.outcome = 'degraded';
       return run();
     }
   }

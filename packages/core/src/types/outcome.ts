@@ -46,4 +46,10 @@ export interface GetOrSetReport<T> {
    * that produced it (`loaded`, `degraded`, or the shared load for `shared`). Otherwise why not.
    */
   readonly stored: true | NotStored;
+  /**
+   * For `hit` and `stale` answered from the entry read: when that entry was written (ms since
+   * the epoch, the writer's clock). Absent otherwise (the value was loaded now, or found by a
+   * later read).
+   */
+  readonly storedAt?: number;
 }

@@ -1,4 +1,4 @@
-import { CacheService, CacheUsageError, JsonSerializer, MemoryBackend } from '@tagcache/core';
+import { CacheService, CacheUsageError, JsonSerializer, MemoryBackend, V8Serializer } from '@tagcache/core';
 import { describe, expect, it } from 'vitest';
 import { Prisma } from '../prisma/generated/sqlite/client.js';
 import type { TestDatabase } from '../support/databases.js';
@@ -55,7 +55,7 @@ export function decimalTests(db: () => TestDatabase): void {
       expect((await nested())?.post.price).toBeInstanceOf(Prisma.Decimal);
     });
 
-    it('a serializer that loses Decimal is a CacheUsageError naming the model and field, not a silent number', async () => {
+    it('a serializer that loses Decimal refuses to start: a CacheUsageError naming the model and field', async () => {
       const lossy = new JsonSerializer({
         types: [
           {
@@ -66,14 +66,24 @@ export function decimalTests(db: () => TestDatabase): void {
           },
         ],
       });
-      const cache = new CacheService({ backend: new MemoryBackend(), serializer: lossy });
-      const c = cachedClient(db(), { cache });
-      const { alice } = await seed(c.prisma);
-      const read = () => c.db.user.findUnique({ where: { id: alice.id } });
-      await read();
-      const error = await read().catch((e: unknown) => e);
-      expect(error).toBeInstanceOf(CacheUsageError);
-      expect(String((error as Error).message)).toContain('User.balance');
+      for (const serializer of [lossy, new V8Serializer()]) {
+        const cache = new CacheService({ backend: new MemoryBackend(), serializer, allowV8: true });
+        const error = (() => {
+          try {
+            cachedClient(db(), { cache });
+          } catch (e) {
+            return e;
+          }
+          return undefined;
+        })();
+        expect(error).toBeInstanceOf(CacheUsageError);
+        expect(String((error as Error).message)).toContain('User.balance');
+        expect((error as CacheUsageError).field).toBe('cache.serializer');
+      }
+      // JSON (the default), prismaSerializer and msgpack-free setups start.
+      const plain = cachedClient(db(), { cache: new CacheService({ backend: new MemoryBackend() }) });
+      await seed(plain.prisma);
+      expect(await plain.db.user.count()).toBe(2);
     });
   });
 }
