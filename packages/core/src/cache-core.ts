@@ -205,14 +205,6 @@ export class CacheCore {
   }
 
   /**
-   * Whether readers share one deserialized object per entry (`sharedValues` on an in-process
-   * backend); otherwise every reader, and every caller sharing a load, gets its own copy.
-   */
-  get sharesValues(): boolean {
-    return this.settings.sharedValues;
-  }
-
-  /**
    * Serializes and stores a value with its tag stamps. `false` (reported) on any failure.
    * `encoded`, when given, receives the serialized bytes (callers sharing a load copy from them).
    */

@@ -11,7 +11,7 @@ import type { Loaded } from './single-flight.js';
  */
 export function copyForJoiner<T>(core: CacheCore, loaded: Loaded<T>): T {
   const value = loaded.value;
-  if (typeof value !== 'object' || value === null || core.sharesValues) return value;
+  if (typeof value !== 'object' || value === null || core.settings.sharedValues) return value;
   const serializer = core.settings.serializer;
   if (loaded.payload === undefined) {
     try {
