@@ -194,13 +194,19 @@ export class CacheCore {
 
   /**
    * The synchronous part of {@link read}: the answer of the in-process tier (the memory backend
-   * or the L1), or `undefined` when the shared backend must be asked.
+   * or the L1), or `undefined` when the shared backend must be asked. With `shared`, a hit is
+   * the kept decoded value itself, not the reader's copy.
    */
-  readNow(fullKey: string, operation: CacheOperation, acceptStale: boolean): ReadOutcome | undefined {
+  readNow(
+    fullKey: string,
+    operation: CacheOperation,
+    acceptStale: boolean,
+    shared = false,
+  ): ReadOutcome | undefined {
     return this.l1 !== undefined
-      ? readL1(this, this.l1, fullKey, operation, acceptStale)
+      ? readL1(this, this.l1, fullKey, operation, acceptStale, shared)
       : this.local !== undefined
-        ? readInProcess(this, this.local, fullKey, operation, acceptStale)
+        ? readInProcess(this, this.local, fullKey, operation, acceptStale, shared)
         : undefined;
   }
 

@@ -9,6 +9,7 @@ import { type CacheStats, emptyStats } from './observability/stats.js';
 import { PurgeDispatcher } from './purge/purge-dispatcher.js';
 import { resolvePurgeSettings } from './purge/purge-settings.js';
 import type { TagHeaderFormat } from './purge/purger.js';
+import { hitNow } from './reads/hit-now.js';
 import { ResilientBackend } from './resilience/resilient-backend.js';
 import type { Serializer } from './serializers/serializer.js';
 import { announceBusState } from './tiers/bus-events.js';
@@ -19,6 +20,7 @@ import type {
   CacheHealth,
   CacheServiceOptions,
   GetOrSetOptions,
+  HitNowOptions,
   InvalidateOptions,
   Loader,
   SetOptions,
@@ -183,6 +185,23 @@ export class CacheService {
    */
   getOrSetReport<T>(key: string, loader: Loader<T>, options?: GetOrSetOptions): Promise<GetOrSetReport<T>> {
     return getOrSetReport(this.#core, key, loader, options);
+  }
+
+  /**
+   * A fresh hit this process can answer at once, synchronously: an entry of the memory backend
+   * or of the L1 tier whose tags are current. Counted as a `getOrSet` hit (stats, metrics, the
+   * `hit` event with `options.source`). `undefined` when the answer needs more (absent, stale,
+   * held only by a shared backend, unreadable): then call {@link getOrSet} or
+   * {@link getOrSetReport}, which counts the miss. For adapters whose hit path can stay
+   * synchronous (the HTTP middleware, the Prisma extension).
+   *
+   * @example
+   * ```ts
+   * const report = cache.hitNow<Page>(key) ?? (await cache.getOrSetReport(key, load));
+   * ```
+   */
+  hitNow<T>(key: string, options?: HitNowOptions): GetOrSetReport<T> | undefined {
+    return hitNow(this.#core, key, options);
   }
 
   /**

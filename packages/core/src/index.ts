@@ -98,6 +98,7 @@ export type {
   CacheHealth,
   CacheServiceOptions,
   GetOrSetOptions,
+  HitNowOptions,
   InvalidateOptions,
   Loader,
   LoaderContext,

@@ -17,6 +17,7 @@ export function readInProcess(
   fullKey: string,
   operation: CacheOperation,
   acceptStale: boolean,
+  shared: boolean,
 ): ReadOutcome {
   const slot = local.peek(fullKey);
   if (slot === undefined) return MISS;
@@ -56,7 +57,7 @@ export function readInProcess(
     const message = `entry was written by serializer '${entry.serializer}', this cache reads '${serializer.name}'`;
     return core.failedRead(new CacheError('SERIALIZATION', message, { key: fullKey }), operation, fullKey);
   }
-  return answer(core, slot, entry, fullKey, operation, fresh, 'backend');
+  return answer(core, slot, entry, fullKey, operation, fresh, 'backend', shared);
 }
 
 /**
@@ -69,6 +70,7 @@ export function readL1(
   fullKey: string,
   operation: CacheOperation,
   acceptStale: boolean,
+  shared: boolean,
 ): ReadOutcome | undefined {
   const slot = l1.find(fullKey);
   if (slot === undefined) return undefined;
@@ -82,10 +84,13 @@ export function readL1(
     }
     if (!acceptStale) return undefined;
   }
-  return answer(core, slot, entry, fullKey, operation, fresh, 'l1');
+  return answer(core, slot, entry, fullKey, operation, fresh, 'l1', shared);
 }
 
-/** The hit: the slot's value, deserialized once and kept, handed out as the reader's copy. */
+/**
+ * The hit: the slot's value, deserialized once and kept, handed out as the reader's copy (the
+ * kept object itself when `shared`: the reader promised not to change it).
+ */
 function answer(
   core: CacheCore,
   slot: Slot,
@@ -94,6 +99,7 @@ function answer(
   operation: CacheOperation,
   fresh: boolean,
   from: ReadTier,
+  shared: boolean,
 ): ReadOutcome {
   let value: unknown;
   try {
@@ -102,7 +108,7 @@ function answer(
       kept = { value: core.settings.serializer.deserialize(entry.payload) };
       slot.value = kept;
     }
-    value = core.copies.of(kept.value, entry);
+    value = shared ? kept.value : core.copies.of(kept.value, entry);
   } catch (error) {
     return core.failedRead(CacheError.from(error, 'SERIALIZATION', { key: fullKey }), operation, fullKey);
   }

@@ -134,6 +134,20 @@ export interface GetOrSetOptions extends SetOptions {
   readonly source?: CacheSource;
 }
 
+/** Options of `hitNow`. */
+export interface HitNowOptions {
+  /** Who is calling, for metrics and the dashboard (carried by the `hit` event). */
+  readonly source?: CacheSource;
+  /**
+   * Hand out the decoded value this process keeps for the entry instead of the caller's own
+   * copy (what the service option `sharedValues` does for every read). The caller must never
+   * change it: it is what the next reader gets. It stays the same object while the entry does,
+   * so work derived from it can be kept in a `WeakMap` keyed by it (the HTTP middleware keeps
+   * the response it renders so). Default `false`.
+   */
+  readonly shared?: boolean;
+}
+
 /** Options of `invalidateTags`. */
 export interface InvalidateOptions {
   /** Who invalidates, for metrics and the dashboard (carried by the `invalidate` event). */
