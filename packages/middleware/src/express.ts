@@ -52,7 +52,8 @@ export function cacheResponses(options: ExpressCacheOptions): CachingHandler {
   // The type parameters of CachingHandler only carry the route's types past this handler.
   return function cacheResponses(req: Request, res: Response, next: NextFunction): void {
     const exchange = new ExpressExchange(req, res, next, settings);
-    handleRequest(settings, exchange).catch((error: unknown) => {
+    // `undefined`: a hit held in this process, sent synchronously.
+    handleRequest(settings, exchange)?.catch((error: unknown) => {
       if (!exchange.forwarded && !res.headersSent) next(error);
       else settings.logger.error({ err: error, url: req.originalUrl }, 'tagcache: response caching failed');
     });

@@ -28,11 +28,15 @@ export type KoaCacheOptions = CacheResponsesOptions<Context>;
 export function cacheResponses(options: KoaCacheOptions): Middleware {
   const settings = resolveSettings(options);
   return function cacheResponses(ctx: Context, next: Next): Promise<void> {
+    const exchange = new KoaExchange(ctx, next);
+    const handling = handleRequest(settings, exchange);
+    // A hit held in this process was sent synchronously: no promise of its own.
+    if (handling === undefined) return SENT;
     // Settles when the request is handled, or as soon as a captured response is released to
-    // Koa (a streamed body is still being copied). No promise of its own on a hit.
+    // Koa (a streamed body is still being copied).
     return new Promise<void>((resolve, reject) => {
-      const exchange = new KoaExchange(ctx, next, resolve);
-      handleRequest(settings, exchange).then(resolve, (error: unknown) => {
+      exchange.onRelease(resolve);
+      handling.then(resolve, (error: unknown) => {
         if (!exchange.isReleased) {
           reject(error);
           return;
@@ -42,6 +46,9 @@ export function cacheResponses(options: KoaCacheOptions): Middleware {
     });
   };
 }
+
+/** What the middleware returns when it answered synchronously. */
+const SENT: Promise<void> = Promise.resolve();
 
 /** Adds tags to the response being produced (stored with it, and sent in the tag header). */
 export function addCacheTags(ctx: Context, ...tags: string[]): void {

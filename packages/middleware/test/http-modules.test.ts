@@ -1,5 +1,6 @@
 import { CacheService, CacheUsageError, MemoryBackend } from '@tagcache/core';
 import { defaultKey, escapeKeyPart } from '@tagcache/middleware';
+import fc from 'fast-check';
 import { describe, expect, it, vi } from 'vitest';
 import { isNotModified } from '../src/http/conditional.js';
 import { compileTemplate } from '../src/http/key-template.js';
@@ -75,6 +76,27 @@ describe('keys', () => {
   it('escapeKeyPart keeps safe characters and encodes the rest as UTF-8', () => {
     expect(escapeKeyPart('abc-1._/')).toBe('abc-1._/');
     expect(escapeKeyPart('a,b\r\n é')).toBe('a%2Cb%0D%0A%20%C3%A9');
+    expect(escapeKeyPart('127.0.0.1:3000')).toBe('127.0.0.1%3A3000');
+  });
+
+  it('escapeKeyPart gives every string the key it always had (per UTF-8 byte, lone surrogates too)', () => {
+    const perByte = (value: string): string =>
+      [...Buffer.from(value, 'utf8')]
+        .map((byte) =>
+          byte < 0x80 && /[A-Za-z0-9\-._/]/.test(String.fromCharCode(byte))
+            ? String.fromCharCode(byte)
+            : `%${byte.toString(16).toUpperCase().padStart(2, '0')}`,
+        )
+        .join('');
+    fc.assert(
+      fc.property(
+        fc.oneof(fc.string(), fc.string({ unit: 'binary' }), fc.string({ unit: 'grapheme-ascii' })),
+        (value) => {
+          expect(escapeKeyPart(value)).toBe(perByte(value));
+        },
+      ),
+      { numRuns: 2_000 },
+    );
   });
 });
 

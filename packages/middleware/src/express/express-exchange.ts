@@ -59,7 +59,10 @@ export class ExpressExchange implements Exchange {
     });
   }
 
-  /** One `writeHead` with the whole pre-rendered header list, then one `end` with the bytes. */
+  /**
+   * One `writeHead` with the whole pre-rendered header list, then one `end` with the body (its
+   * text when it is UTF-8: Node then writes head and body in one write).
+   */
   send(reply: Reply): void {
     const res = this.#res;
     if (reply.replace) for (const name of res.getHeaderNames()) res.removeHeader(name);
@@ -71,10 +74,10 @@ export class ExpressExchange implements Exchange {
     // After a suppressed response the methods beneath the tee answer (an outer compressor has already ended).
     const below = this.#below;
     const writeHead = below?.writeHead ?? res.writeHead;
-    const end = (below?.end ?? res.end) as (this: Response, chunk?: Uint8Array) => Response;
+    const end = (below?.end ?? res.end) as (this: Response, chunk?: Uint8Array | string) => Response;
     writeHead.call(res, rendered.status, fields);
     if (body === undefined) end.call(res);
-    else end.call(res, body);
+    else end.call(res, rendered.text ?? body);
   }
 
   reportError(error: unknown): void {

@@ -10,8 +10,9 @@ import { type Outcome, outcomeHeaders } from './cache-status.js';
 import { isNotModified } from './conditional.js';
 import type { Exchange } from './exchange.js';
 import { staleWindows } from './freshness.js';
+import { keptRendering, keptResponse } from './kept-responses.js';
 import { type Cached, type LoadPlan, loadResponse, OTHER_VARIANT } from './load-response.js';
-import { renders } from './rendered.js';
+import { type RenderedResponse, renders } from './rendered.js';
 import { routeSource } from './route-source.js';
 import type { CacheResponsesSettings } from './settings.js';
 import { bypassReason } from './storability.js';
@@ -38,10 +39,15 @@ type Found =
 /**
  * Answers one request: from the cache, or by running the handler once for every concurrent
  * request on the key (the core's `getOrSet`) and storing its response when it may be shared.
- * Resolves when the response is settled. Rejects only with a Koa handler's own error, before
- * anything was sent. A failing cache never surfaces: the request is served uncached.
+ * A fresh hit this process holds (memory backend, L1) is sent synchronously: `undefined` then.
+ * Otherwise the promise settles when the response is. It rejects only with a Koa handler's own
+ * error, before anything was sent. A failing cache never surfaces: the request is served
+ * uncached.
  */
-export async function handleRequest(settings: CacheResponsesSettings, exchange: Exchange): Promise<void> {
+export function handleRequest(
+  settings: CacheResponsesSettings,
+  exchange: Exchange,
+): Promise<void> | undefined {
   const request = exchange.request;
   const bypass = bypassReason(request, settings);
   if (bypass !== undefined) {
@@ -75,8 +81,37 @@ export async function handleRequest(settings: CacheResponsesSettings, exchange: 
   }
   if (request.method === 'HEAD') return serveHead(settings, exchange, key, tags);
 
-  const plan: LoadPlan = { settings, exchange, tags, expectedVary: undefined, missReason: 'uri-miss' };
-  let found = await lookup(key, plan);
+  const source = routeSource(settings.memo, request.method, exchange.route());
+  const plan: LoadPlan = {
+    settings,
+    exchange,
+    tags,
+    source,
+    expectedVary: undefined,
+    missReason: 'uri-miss',
+  };
+  // The kept entry itself (the middleware never changes what it reads), so that its response
+  // and rendering are derived once per entry.
+  const now = settings.cache.hitNow<Cached>(key, { source, shared: true });
+  const kept = now?.value;
+  if (kept === undefined) return answer(key, plan, undefined);
+  const stored = keptResponse(kept);
+  if (stored === undefined) return answer(key, plan, undefined);
+  if (!varyMatches(stored, request))
+    return answer(key, plan, { kind: 'stored', key, stored, fallback: false, collapsed: false });
+  sendStored(settings, exchange, stored, keptRendering(kept, settings, stored), false, false);
+  return undefined;
+}
+
+/**
+ * The rest of {@link handleRequest} once the in-process answer is known (`first`: the primary
+ * entry, found but of another variant): looks the key up (running the handler on a miss), then
+ * the variant's key when the entry varies, and sends what was found.
+ */
+async function answer(key: string, plan: LoadPlan, first: Found | undefined): Promise<void> {
+  const { settings, exchange, tags } = plan;
+  const request = exchange.request;
+  let found = first ?? (await lookup(key, plan));
   if (found.kind === 'stored' && !varyMatches(found.stored, request)) {
     const vary = found.stored.vary;
     // Every variant entry carries the URL's variants tag: an unsafe request drops them all.
@@ -98,7 +133,8 @@ export async function handleRequest(settings: CacheResponsesSettings, exchange: 
     const headers = outcomeHeaders(settings, { kind: 'miss', fwd: 'uri-miss', detail: found.detail });
     return exchange.passThrough([...headers, ...tagHeaderFields(settings, tags)]);
   }
-  sendStored(settings, exchange, found.key, found.stored, found.fallback, found.collapsed);
+  const rendered = renders.render(settings, found.key, found.stored);
+  sendStored(settings, exchange, found.stored, rendered, found.fallback, found.collapsed);
 }
 
 /** A key function's result: a string, or a `CacheUsageError` (an `async` one gives a Promise). */
@@ -145,7 +181,7 @@ async function serveHead(
     const headers = outcomeHeaders(settings, { kind: 'miss', fwd: 'uri-miss', detail: 'head' });
     return exchange.passThrough([...headers, ...tagHeaderFields(settings, tags)]);
   }
-  sendStored(settings, exchange, storedKey, stored, false, false);
+  sendStored(settings, exchange, stored, renders.render(settings, storedKey, stored), false, false);
 }
 
 /** `getOrSetReport` on one key, the handler as loader; turns its outcome into a {@link Found}. */
@@ -156,11 +192,7 @@ async function lookup(key: string, plan: LoadPlan, keyTags: readonly string[] = 
     got = await settings.cache.getOrSetReport<Cached>(
       key,
       (context) => loadResponse(context, plan),
-      lookupOptions(
-        settings,
-        keyTags,
-        routeSource(settings.memo, plan.exchange.request.method, plan.exchange.route()),
-      ),
+      lookupOptions(settings, keyTags, plan.source),
     );
   } catch (error) {
     if (error instanceof LoaderError) {
@@ -214,8 +246,8 @@ function lookupOptions(
 function sendStored(
   settings: CacheResponsesSettings,
   exchange: Exchange,
-  key: string,
   stored: StoredResponse,
+  rendered: RenderedResponse,
   fallback: boolean,
   collapsed: boolean,
 ): void {
@@ -227,7 +259,6 @@ function sendStored(
   const outcome: Outcome = stale
     ? { kind: 'stale', ttlMs, ageMs, detail: fallback ? 'stale-if-error' : 'stale-while-revalidate' }
     : { kind: 'hit', ttlMs, ageMs, collapsed };
-  const rendered = renders.render(settings, key, stored);
   exchange.send({
     rendered: isNotModified(exchange.request.headers, stored) ? rendered.notModified() : rendered,
     cacheHeaders: outcomeHeaders(settings, outcome),

@@ -23,14 +23,34 @@ const PLAIN = /^[A-Za-z0-9\-._/]*$/;
  */
 export function escapeKeyPart(value: string): string {
   if (PLAIN.test(value)) return value;
+  // ASCII (a host with a port, a path with a colon): escaped character by character.
   let out = '';
-  for (const byte of Buffer.from(value, 'utf8')) {
-    const char = String.fromCharCode(byte);
-    out +=
-      byte < 0x80 && /[A-Za-z0-9\-._/]/.test(char)
-        ? char
-        : `%${byte.toString(16).toUpperCase().padStart(2, '0')}`;
+  let from = 0;
+  for (let i = 0; i < value.length; i++) {
+    const code = value.charCodeAt(i);
+    if (code >= 0x80) return escapeUtf8(value);
+    if (KEEPS[code] === 1) continue;
+    out += value.slice(from, i) + PERCENT[code]!;
+    from = i + 1;
   }
+  return out + value.slice(from);
+}
+
+/** Per ASCII code: 1 when {@link escapeKeyPart} keeps the character. */
+const KEEPS = Uint8Array.from({ length: 0x80 }, (_, code) =>
+  /[A-Za-z0-9\-._/]/.test(String.fromCharCode(code)) ? 1 : 0,
+);
+/** Per byte: its percent-encoding (`%3A`). */
+const PERCENT = Array.from(
+  { length: 0x100 },
+  (_, byte) => `%${byte.toString(16).toUpperCase().padStart(2, '0')}`,
+);
+
+/** {@link escapeKeyPart} of a value with non-ASCII characters: per UTF-8 byte. */
+function escapeUtf8(value: string): string {
+  let out = '';
+  for (const byte of Buffer.from(value, 'utf8'))
+    out += byte < 0x80 && KEEPS[byte] === 1 ? String.fromCharCode(byte) : PERCENT[byte]!;
   return out;
 }
 

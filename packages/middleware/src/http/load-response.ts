@@ -1,4 +1,4 @@
-import type { LoaderContext } from '@tagcache/core';
+import type { CacheSource, LoaderContext } from '@tagcache/core';
 import { outcomeHeaders } from './cache-status.js';
 import type { Capture, Exchange, HeadDecision } from './exchange.js';
 import { staleWindows, storedFreshness, storedLifetime } from './freshness.js';
@@ -27,6 +27,8 @@ export interface LoadPlan {
   readonly settings: CacheResponsesSettings;
   readonly exchange: Exchange;
   readonly tags: readonly string[];
+  /** The request's route, for metrics. */
+  readonly source: CacheSource;
   /** For a variant key: the `Vary` names it was computed from. */
   readonly expectedVary: readonly string[] | undefined;
   readonly missReason: 'uri-miss' | 'vary-miss';

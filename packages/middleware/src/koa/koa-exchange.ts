@@ -9,16 +9,16 @@ import { prepareBody } from './body.js';
 import { responseFinished, teeStream } from './stream-tee.js';
 
 /**
- * One Koa request as the engine sees it: translation only. `onRelease` is called when the
- * handler's own response is ready for Koa to send, so the middleware can return while a
- * streamed body is still being copied.
+ * One Koa request as the engine sees it: translation only. The {@link onRelease} callback is
+ * called when the handler's own response is ready for Koa to send, so the middleware can
+ * return while a streamed body is still being copied.
  */
 export class KoaExchange implements Exchange {
   readonly request: RequestInfo;
   readonly native: Context;
   isReleased = false;
   readonly #next: Next;
-  readonly #onRelease: () => void;
+  #released: (() => void) | undefined;
 
   /** The template `@koa/router` matched (`ctx._matchedRoute`), when there is one. */
   route(): string {
@@ -26,18 +26,25 @@ export class KoaExchange implements Exchange {
     return typeof matched === 'string' ? matched : UNROUTED;
   }
 
-  constructor(ctx: Context, next: Next, onRelease: () => void) {
+  constructor(ctx: Context, next: Next) {
     this.native = ctx;
     this.#next = next;
-    this.#onRelease = onRelease;
     const params = (ctx as { params?: Record<string, unknown> }).params;
     // `ctx.protocol` and `ctx.host` honour `app.proxy`.
     this.request = requestInfo(ctx.method, ctx.originalUrl, ctx.req.headers, params, ctx.protocol, ctx.host);
   }
 
+  /**
+   * Sets what to call once the handler's response is released to Koa. Set before the engine's
+   * first await settles (a release comes only after the rest of the chain ran).
+   */
+  onRelease(callback: () => void): void {
+    this.#released = callback;
+  }
+
   #release(): void {
     this.isReleased = true;
-    this.#onRelease();
+    this.#released?.();
   }
 
   runtimeTags(): readonly string[] {
@@ -104,8 +111,7 @@ export class KoaExchange implements Exchange {
     for (let i = 0; i < flat.length; i += 2) res.setHeader(flat[i]!, flat[i + 1]!);
     for (const [name, value] of cacheHeaders) res.setHeader(name, value);
     if (rendered.body === undefined) return;
-    // Bytes, not text: Node writes a Buffer next to the head (writev) without re-encoding it.
-    ctx.body = rendered.body;
+    ctx.body = rendered.text ?? rendered.body;
     if (!rendered.hasType) ctx.remove('Content-Type');
   }
 
