@@ -29,6 +29,7 @@ export { CacheRegistry } from './config/cache-registry.js';
 export type {
   BackendConfig,
   BackendConfigBase,
+  BusConfig,
   CachesConfig,
   MemcachedBackendConfig,
   MemoryBackendConfig,

@@ -73,6 +73,41 @@ describe('createCaches', () => {
       { backends: [{ name: 'a', type: 'memory' }], service: { protection: { lockTtl: 'x' } } },
       'service.protection.lockTtl',
     ],
+    // A key no entry of its kind has (a typo, or another kind's) is never ignored.
+    [{ backends: [{ name: 'a', type: 'memory', ttl: 60 }] }, 'backends[0].ttl'],
+    [{ backends: [{ name: 'r', type: 'redis', url: 'redis://x', maxEntries: 5 }] }, 'backends[0].maxEntries'],
+    [{ backends: [{ name: 'a', type: 'memory' }], service: { protecton: {} } }, 'service.protecton'],
+    // The tiers, checked as CacheService checks them, with the config path.
+    [{ backends: [{ name: 'a', type: 'memory', l1: {} }] }, 'backends[0].l1'],
+    [
+      { backends: [{ name: 'r', type: 'redis', url: 'redis://x', l1: { maxEntries: 0 } }] },
+      'backends[0].l1.maxEntries',
+    ],
+    [{ backends: [{ name: 'm', type: 'memcached', servers: 'h:1', l1: {} }] }, 'backends[0].bus'],
+    [
+      { backends: [{ name: 'r', type: 'redis', url: 'redis://x', bus: { url: 'redis://y' } }] },
+      'backends[0].bus',
+    ],
+    [
+      {
+        backends: [
+          { name: 'm', type: 'memcached', servers: 'h:1', l1: {}, bus: { url: 'redis://y', chanel: 'c' } },
+        ],
+      },
+      'backends[0].bus.chanel',
+    ],
+    [
+      {
+        backends: [{ name: 'm', type: 'memcached', servers: 'h:1', l1: {}, bus: { clusterNodes: ['nope'] } }],
+      },
+      'backends[0].bus.clusterNodes',
+    ],
+    [{ backends: [{ name: 'r', type: 'redis', sentinels: ['h:26379'] }] }, 'backends[0].masterName'],
+    [
+      { backends: [{ name: 'r', type: 'redis', url: 'redis://x', sentinels: ['h:26379'] }] },
+      'backends[0].url',
+    ],
+    [{ backends: [{ name: 'r', type: 'redis', url: 'redis://x', tls: 'yes' }] }, 'backends[0].tls'],
   ])('rejects %j at start, naming %s', (config, field) => {
     let error: unknown;
     try {
@@ -83,6 +118,25 @@ describe('createCaches', () => {
     expect(error).toBeInstanceOf(CacheUsageError);
     expect((error as CacheUsageError).field).toBe(field);
     expect((error as Error).message.startsWith(`${field}: `)).toBe(true);
+  });
+});
+
+describe('a mistyped key names the key it was probably meant to be', () => {
+  it.each([
+    [{ name: 'a', type: 'memory', defaultTTL: 60 }, 'backends[0].defaultTTL', 'defaultTtl'],
+    [{ name: 'a', type: 'memory', maxEntires: 5 }, 'backends[0].maxEntires', 'maxEntries'],
+    [{ name: 'r', type: 'redis', clusterNode: ['h:1'] }, 'backends[0].clusterNode', 'clusterNodes'],
+  ])('%j', (entry, field, meant) => {
+    const create = () => createCaches({ backends: [entry] } as never);
+    expect(create).toThrow(CacheUsageError);
+    expect(create).toThrow(`${field}: unknown key (did you mean '${meant}'?)`);
+  });
+
+  it('never repeats credentials it refuses', () => {
+    const create = () =>
+      createCaches({ backends: [{ name: 'r', type: 'redis', clusterNodes: ['user:s3cret@nohostport'] }] });
+    expect(create).toThrow(CacheUsageError);
+    expect(create).not.toThrow(/s3cret/);
   });
 });
 

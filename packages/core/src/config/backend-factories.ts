@@ -1,9 +1,10 @@
 import { MemcachedBackend } from '../backends/memcached/memcached-backend.js';
 import { MemoryBackend } from '../backends/memory.js';
 import { RedisBackend } from '../backends/redis/redis-backend.js';
+import type { RedisConnectionOptions } from '../backends/redis/redis-types.js';
 import { CacheUsageError } from '../errors.js';
 import type { CacheBackend } from '../types/backend.js';
-import type { BackendConfig } from './config-types.js';
+import type { BackendConfig, RedisBackendConfig } from './config-types.js';
 
 /** Builds a backend from its config entry. */
 export type BackendFactory = (config: BackendConfig) => CacheBackend;
@@ -30,11 +31,7 @@ export const backendFactories = new Map<BackendConfig['type'], BackendFactory>([
     'redis',
     (config) => {
       if (config.type !== 'redis') throw new TypeError('redis factory got another type');
-      const { url, clusterNodes } = config;
-      return new RedisBackend({
-        ...(url !== undefined && { url }),
-        ...(clusterNodes !== undefined && { clusterNodes }),
-      });
+      return new RedisBackend(redisConnection(config));
     },
   ],
   [
@@ -46,6 +43,23 @@ export const backendFactories = new Map<BackendConfig['type'], BackendFactory>([
     },
   ],
 ]);
+
+/** The `RedisBackend` connection options of a Redis config entry (`masterName` is their `name`). */
+export function redisConnection(config: RedisBackendConfig): RedisConnectionOptions {
+  const {
+    name: _cache,
+    type: _type,
+    default: _default,
+    defaultTtl: _ttl,
+    prefix: _prefix,
+    resilience: _resilience,
+    l1: _l1,
+    bus: _bus,
+    masterName,
+    ...connection
+  } = config;
+  return masterName === undefined ? connection : { ...connection, name: masterName };
+}
 
 /** Builds the backend for a config entry, or says which type is not available. */
 export function createBackend(config: BackendConfig, field: string): CacheBackend {

@@ -1,3 +1,6 @@
+import type { RedisConnectionOptions } from '../backends/redis/redis-types.js';
+import type { L1Options } from '../tiers/l1-settings.js';
+import type { RedisBusOptions } from '../tiers/redis-bus.js';
 import type { Duration } from '../time/duration.js';
 import type { CacheServiceOptions, ResilienceOptions } from '../types/options.js';
 
@@ -13,7 +16,21 @@ export interface BackendConfigBase {
   readonly prefix?: string;
   /** Timeout and circuit breaker, or `false`. */
   readonly resilience?: ResilienceOptions | false;
+  /**
+   * An in-process tier in front of a shared backend (Redis, memcached): the `l1` option of
+   * `CacheService`. Not for `memory` (in-process already).
+   */
+  readonly l1?: L1Options;
+  /**
+   * The Redis whose pub/sub keeps the L1 tiers of a fleet coherent: the `bus` option of
+   * `CacheService`, as connection settings. Redis backends default to their own server;
+   * memcached needs one.
+   */
+  readonly bus?: BusConfig;
 }
+
+/** The invalidation bus as config: where its Redis is, and the channel (no client object). */
+export type BusConfig = Omit<RedisBusOptions, 'client'>;
 
 /** An in-process LRU. */
 export interface MemoryBackendConfig extends BackendConfigBase {
@@ -23,13 +40,18 @@ export interface MemoryBackendConfig extends BackendConfigBase {
   readonly maxEntrySize?: number;
 }
 
-/** Redis or Redis Cluster through ioredis. */
-export interface RedisBackendConfig extends BackendConfigBase {
+/**
+ * Redis through ioredis: one node (`url`), a Cluster (`clusterNodes`) or a master found
+ * through Sentinel (`sentinels` and `masterName`), with ACL credentials and TLS: the
+ * connection options of `RedisBackend`.
+ */
+export interface RedisBackendConfig extends BackendConfigBase, Omit<RedisConnectionOptions, 'name'> {
   readonly type: 'redis';
-  /** `redis://` or `rediss://` URL (single node). */
-  readonly url?: string;
-  /** Cluster seed nodes, `host:port` each. */
-  readonly clusterNodes?: readonly string[];
+  /**
+   * The master group the sentinels watch (the `name` option of `RedisBackend`; `name` here is
+   * the cache's).
+   */
+  readonly masterName?: string;
 }
 
 /** Memcached through memjs. */

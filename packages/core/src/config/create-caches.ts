@@ -14,6 +14,8 @@ import { validateCachesConfig } from './validate-config.js';
  *   backends: [
  *     { name: 'hot', type: 'memory', default: true, defaultTtl: '1m' },
  *     { name: 'persistent', type: 'redis', url: process.env.REDIS_URL, defaultTtl: '1h' },
+ *     // Redis behind an in-process L1, kept coherent across the fleet by Redis pub/sub.
+ *     { name: 'pages', type: 'redis', url: process.env.REDIS_URL, l1: { maxEntries: 5_000 } },
  *   ],
  * });
  * caches.get();              // 'hot'
@@ -33,6 +35,8 @@ export function createCaches(config: CachesConfig): CacheRegistry {
         ...(entry.defaultTtl !== undefined && { defaultTtl: entry.defaultTtl }),
         ...(entry.prefix !== undefined && { prefix: entry.prefix }),
         ...(entry.resilience !== undefined && { resilience: entry.resilience }),
+        ...(entry.l1 !== undefined && { l1: entry.l1 }),
+        ...(entry.bus !== undefined && { bus: entry.bus }),
         ...pickShared(shared),
       }),
     );

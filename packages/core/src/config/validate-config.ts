@@ -1,7 +1,11 @@
+import { resolveRedisConnection } from '../backends/redis/redis-connection.js';
 import { CacheUsageError } from '../errors.js';
 import { namespaceOf } from '../keys/namespace.js';
+import { resolveL1Settings } from '../tiers/l1-settings.js';
 import { type Duration, toMilliseconds } from '../time/duration.js';
-import type { BackendConfig, CachesConfig } from './config-types.js';
+import { redisConnection } from './backend-factories.js';
+import type { BackendConfig, BusConfig, CachesConfig } from './config-types.js';
+import { checkKeys } from './known-keys.js';
 
 const TYPES = ['memory', 'redis', 'memcached'] as const;
 
@@ -35,8 +39,10 @@ export function validateCachesConfig(config: CachesConfig): string {
     if (backend.default !== undefined && typeof backend.default !== 'boolean')
       fail(`${at}.default`, 'expected a boolean');
     if (backend.default) defaults.push(backend.name);
+    checkKeys(backend, backend.type, at);
     duration(backend.defaultTtl, `${at}.defaultTtl`);
     if (backend.prefix !== undefined) namespaceOf(backend.prefix, `${at}.prefix`);
+    checkTiers(backend, at);
     switch (backend.type) {
       case 'memory':
         for (const field of ['maxEntries', 'maxBytes', 'maxEntrySize'] as const) {
@@ -46,8 +52,12 @@ export function validateCachesConfig(config: CachesConfig): string {
         }
         break;
       case 'redis':
-        if (backend.url === undefined && backend.clusterNodes === undefined)
-          fail(`${at}.url`, 'expected a redis:// URL or clusterNodes');
+        if (
+          backend.url === undefined &&
+          backend.clusterNodes === undefined &&
+          backend.sentinels === undefined
+        )
+          fail(`${at}.url`, 'expected a redis:// URL, clusterNodes, or sentinels with masterName');
         if (backend.url !== undefined && !/^rediss?:\/\//.test(String(backend.url))) {
           fail(`${at}.url`, `expected a redis:// or rediss:// URL, got ${JSON.stringify(backend.url)}`);
         }
@@ -57,6 +67,10 @@ export function validateCachesConfig(config: CachesConfig): string {
         ) {
           fail(`${at}.clusterNodes`, 'expected a non-empty list of host:port');
         }
+        // The sentinels' master group is `masterName` here (`name` is the cache's).
+        within(at, 'RedisBackend', () => resolveRedisConnection(redisConnection(backend)), {
+          name: 'masterName',
+        });
         break;
       case 'memcached': {
         const servers = typeof backend.servers === 'string' ? backend.servers.split(',') : backend.servers;
@@ -82,6 +96,7 @@ export function validateCachesConfig(config: CachesConfig): string {
       if (old in service)
         fail(`service.${old}`, `renamed: use service.${renamed} (the CacheService option name)`);
     }
+    checkKeys(service, 'service', 'service');
     const protection = service.protection;
     if (protection !== undefined) {
       if (typeof protection !== 'object' || protection === null)
@@ -94,6 +109,50 @@ export function validateCachesConfig(config: CachesConfig): string {
     duration(service.tagTtl, 'service.tagTtl');
   }
   return defaults[0] ?? config.backends[0]!.name;
+}
+
+/** `l1` and `bus`: checked as `CacheService` checks them, and refused where it would refuse them. */
+function checkTiers(backend: BackendConfig, at: string): void {
+  if (backend.l1 !== undefined) {
+    if (backend.type === 'memory')
+      fail(`${at}.l1`, 'the memory backend is in-process already: an l1 in front of it only costs');
+    within(at, undefined, () => resolveL1Settings(backend.l1!));
+    if (backend.type === 'memcached' && backend.bus === undefined)
+      fail(`${at}.bus`, 'an l1 in front of memcached needs a Redis bus ({ url }) to stay coherent');
+  }
+  if (backend.bus !== undefined) {
+    if (backend.l1 === undefined) fail(`${at}.bus`, 'a bus only serves an l1: add l1 or remove bus');
+    checkBus(backend.bus, `${at}.bus`);
+  }
+}
+
+function checkBus(bus: BusConfig, at: string): void {
+  if (bus === null || typeof bus !== 'object') fail(at, 'expected Redis connection settings ({ url })');
+  checkKeys(bus, 'bus', at);
+  if (bus.channel !== undefined && (typeof bus.channel !== 'string' || bus.channel === ''))
+    fail(`${at}.channel`, 'expected a non-empty string');
+  within(at, 'RedisBackend', () => resolveRedisConnection(bus));
+}
+
+/**
+ * Runs a resolver of the options a config entry sets, its `CacheUsageError` re-raised with the
+ * config path (`backends[0].l1.maxEntries` for `l1.maxEntries`; `owner.` dropped from fields).
+ */
+function within(
+  at: string,
+  owner: string | undefined,
+  resolve: () => unknown,
+  renamed: Readonly<Record<string, string>> = {},
+): void {
+  try {
+    resolve();
+  } catch (error) {
+    if (!(error instanceof CacheUsageError) || error.field === undefined) throw error;
+    const own = owner !== undefined && error.field.startsWith(`${owner}.`);
+    const field = own ? error.field.slice(owner.length + 1) : error.field;
+    const message = error.message.slice(error.field.length + 2);
+    fail(`${at}.${renamed[field] ?? field}`, message);
+  }
 }
 
 function duration(value: Duration | undefined, field: string, allowZero = false): void {

@@ -55,3 +55,53 @@ describe.skipIf(!url || !clusterNodes || !servers)('createCaches with redis and 
     }
   });
 });
+
+/** Polls `condition` (every 10 ms, up to 10 s): behaviour, never a duration, is asserted. */
+async function until(condition: () => Promise<boolean>, what: string): Promise<void> {
+  for (let i = 0; i < 1_000; i++) {
+    if (await condition()) return;
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+  throw new Error(`never happened: ${what}`);
+}
+
+describe.skipIf(!url || !servers)('createCaches with l1 and bus entries (two instances of one app)', () => {
+  it.each([
+    ['redis (its own server as the bus)', 'redis'],
+    ['memcached with a Redis bus', 'memcached'],
+  ] as const)(
+    '%s: an entry read into one L1 is dropped there when the other invalidates its tag',
+    async (_name, kind) => {
+      const prefix = `cfg-l1-${kind}-${Date.now()}:`;
+      const entry =
+        kind === 'redis'
+          ? { name: 'pages', type: 'redis' as const, url: url!, prefix, l1: { maxEntries: 100 } }
+          : {
+              name: 'pages',
+              type: 'memcached' as const,
+              servers: servers!,
+              prefix,
+              l1: { maxEntries: 100 },
+              bus: { url: url!, channel: `bus-${prefix}` },
+            };
+      const [a, b] = [createCaches({ backends: [entry] }), createCaches({ backends: [entry] })];
+      try {
+        const [one, two] = [a.get(), b.get()];
+        await until(
+          async () => (await one.health()).bus === 'connected' && (await two.health()).bus === 'connected',
+          'both buses connected',
+        );
+        expect(await one.set('page', 'v1', { tags: ['catalogue'] })).toBe(true);
+        // From the shared store, then (once two heard one's write on the bus) from two's L1.
+        await until(
+          async () => (await two.get('page')) === 'v1' && two.stats().l1Hits > 0,
+          "a hit in two's L1",
+        );
+        expect(await one.invalidateTags(['catalogue'])).toBe(true);
+        await until(async () => (await two.get('page')) === undefined, "the invalidation reached two's L1");
+      } finally {
+        await Promise.all([a.close(), b.close()]);
+      }
+    },
+  );
+});
