@@ -4,9 +4,15 @@ export interface PendingDeadline {
   settled: boolean;
 }
 
-interface Entry extends PendingDeadline {
-  readonly deadline: number;
-  readonly onTimeout: () => void;
+/**
+ * An operation that carries its own deadline (see {@link DeadlineQueue.track}): one object per
+ * operation, where `add` makes an entry and a closure.
+ */
+export interface TimedOperation extends PendingDeadline {
+  /** When it times out (`performance.now()` time), set by the queue. */
+  deadline: number;
+  /** Called once if the operation has not settled by its deadline (`settled` is already set). */
+  timedOut(): void;
 }
 
 /**
@@ -17,7 +23,7 @@ interface Entry extends PendingDeadline {
  */
 export class DeadlineQueue {
   readonly #ms: number;
-  #entries: Entry[] = [];
+  #entries: TimedOperation[] = [];
   #head = 0;
   #timer: ReturnType<typeof setTimeout> | undefined;
 
@@ -27,11 +33,17 @@ export class DeadlineQueue {
 
   /** Registers an operation; `onTimeout` runs if it has not settled within the duration. */
   add(onTimeout: () => void): PendingDeadline {
-    this.#dropSettled();
-    const entry: Entry = { deadline: performance.now() + this.#ms, onTimeout, settled: false };
-    this.#entries.push(entry);
-    if (this.#timer === undefined) this.#arm(this.#ms);
+    const entry: TimedOperation = { deadline: 0, timedOut: onTimeout, settled: false };
+    this.track(entry);
     return entry;
+  }
+
+  /** Registers an operation that times itself out: its `timedOut` runs if it has not settled within the duration. */
+  track(operation: TimedOperation): void {
+    this.#dropSettled();
+    operation.deadline = performance.now() + this.#ms;
+    this.#entries.push(operation);
+    if (this.#timer === undefined) this.#arm(this.#ms);
   }
 
   #fire = (): void => {
@@ -44,7 +56,7 @@ export class DeadlineQueue {
       this.#head++;
       if (!entry.settled) {
         entry.settled = true;
-        entry.onTimeout();
+        entry.timedOut();
       }
     }
     this.#compact();

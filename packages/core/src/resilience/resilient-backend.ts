@@ -8,6 +8,7 @@ import type {
   TaggedRead,
 } from '../types/backend.js';
 import type { BackendConnection } from '../types/connection.js';
+import { boundedTaggedRead, type CallBound } from './bounded-reads.js';
 import { CircuitBreaker, type CircuitBreakerSettings, type CircuitState } from './circuit-breaker.js';
 import { DeadlineQueue } from './deadline-queue.js';
 
@@ -65,9 +66,13 @@ export class ResilientBackend implements CacheBackend {
     this.locks =
       inner.locks && this.#breaker ? circuitAwareLocks(inner.locks, this.#breaker, this.name) : inner.locks;
     const getTagged = inner.getTagged?.bind(inner);
+    const bounded = boundedTaggedRead(inner);
+    const bound = this.#bound();
     this.getTagged = getTagged
       ? (key: string, prefix: string, hint?: readonly string[]): Promise<Result<TaggedRead | undefined>> =>
-          this.#pass(key) ?? this.#watch(getTagged(key, prefix, hint), key)
+          this.#pass(key) ??
+          bounded?.(key, prefix, hint, bound) ??
+          this.#watch(getTagged(key, prefix, hint), key)
       : undefined;
     const peek = inner.peek?.bind(inner);
     this.peek = peek ? (key: string) => this.#pass(key) ?? this.#watch(peek(key), key) : undefined;
@@ -166,6 +171,24 @@ export class ResilientBackend implements CacheBackend {
     );
     if (breaker !== undefined) this.#record(breaker, err(error));
     return Promise.resolve(err(error));
+  }
+
+  /** This layer's terms for a backend that bounds a call itself (see `bounded-reads.ts`): what {@link #watch} does. */
+  #bound(): CallBound {
+    const breaker = this.#breaker;
+    const backend = this.name;
+    const ms = this.#timeoutMs;
+    return {
+      deadlines: this.#deadlines,
+      timedOut: (key) => {
+        const timeout = err(timeoutError(backend, ms, key));
+        if (breaker !== undefined) this.#record(breaker, timeout);
+        return timeout;
+      },
+      settled: (result) => {
+        if (breaker !== undefined) this.#record(breaker, result);
+      },
+    };
   }
 
   #record<T>(breaker: CircuitBreaker, result: Result<T>): void {

@@ -1,8 +1,10 @@
 import type { Cluster } from 'ioredis';
 import type { CacheError } from '../../errors.js';
+import type { CallBound } from '../../resilience/bounded-reads.js';
+import type { TimedOperation } from '../../resilience/deadline-queue.js';
 import { err, ok, type Result } from '../../result.js';
 import type { TaggedRead } from '../../types/backend.js';
-import type { MgetBatcher } from './mget-batcher.js';
+import type { BatchRead, MgetBatcher } from './mget-batcher.js';
 import type { IoredisClient } from './redis-client.js';
 
 /**
@@ -33,7 +35,9 @@ export function hintedRead(
 
 /**
  * The single-node hot path of {@link hintedRead}, answering a `Result` straight from the batch's
- * reply callback: one promise per read between the caller and the reply.
+ * reply callback: one promise per read between the caller and the reply. With a `bound` (the
+ * resilience layer's, see `resilience/bounded-reads.ts`) the read also keeps its own deadline
+ * and tells the breaker how it went, so nothing wraps it.
  */
 export function batchedHintedRead(
   batcher: MgetBatcher,
@@ -42,15 +46,56 @@ export function batchedHintedRead(
   tagKeyPrefix: string,
   hint: readonly string[],
   toError: (error: unknown, key: string) => CacheError,
+  bound?: CallBound,
 ): Promise<Result<TaggedRead | undefined>> {
   const keys: string[] = new Array(hint.length + 1);
   keys[0] = key;
   for (let i = 0; i < hint.length; i++) keys[i + 1] = tagKeys.of(tagKeyPrefix, hint[i]!);
-  return batcher.read<Result<TaggedRead | undefined>>(
-    keys,
-    (reply) => ok(toRead(reply, hint)),
-    (error) => err(toError(error, key)),
-  );
+  return new Promise((resolve) => {
+    const read = new BatchedHintedRead(keys, hint, toError, bound, resolve);
+    bound?.deadlines.track(read);
+    batcher.add(read);
+  });
+}
+
+/** One hinted read in a batch: its answer, its failure or its timeout, whichever comes first. */
+class BatchedHintedRead implements BatchRead, TimedOperation {
+  slots: readonly number[] = [];
+  settled = false;
+  deadline = 0;
+
+  constructor(
+    readonly keys: readonly string[],
+    private readonly hint: readonly string[],
+    private readonly toError: (error: unknown, key: string) => CacheError,
+    private readonly bound: CallBound | undefined,
+    private readonly resolve: (result: Result<TaggedRead | undefined>) => void,
+  ) {}
+
+  answer(values: readonly (Buffer | null)[]): void {
+    if (this.settled) return; // timed out already
+    let result: Result<TaggedRead | undefined>;
+    try {
+      result = ok(readAt(values, this.slots, this.hint));
+    } catch (error) {
+      result = err(this.toError(error, this.keys[0]!));
+    }
+    this.settle(result);
+  }
+
+  failed(error: unknown): void {
+    if (!this.settled) this.settle(err(this.toError(error, this.keys[0]!)));
+  }
+
+  timedOut(): void {
+    this.resolve(this.bound!.timedOut(this.keys[0]!));
+  }
+
+  private settle(result: Result<TaggedRead | undefined>): void {
+    this.settled = true;
+    this.bound?.settled(result);
+    this.resolve(result);
+  }
 }
 
 /**
@@ -96,6 +141,20 @@ function clusterHintedRead(
 }
 
 const NO_VERSIONS: readonly (Uint8Array | undefined)[] = [];
+
+/** {@link toRead} of the keys at `slots` in a batch's values (no array of one read's values). */
+function readAt(
+  values: readonly (Buffer | null)[],
+  slots: readonly number[],
+  hint: readonly string[],
+): TaggedRead | undefined {
+  const entry = values[slots[0]!];
+  if (entry === null || entry === undefined) return undefined;
+  if (hint.length === 0) return { entry, tagVersions: NO_VERSIONS, tagNames: hint };
+  const tagVersions: (Uint8Array | undefined)[] = new Array(hint.length);
+  for (let i = 0; i < hint.length; i++) tagVersions[i] = values[slots[i + 1]!] ?? undefined;
+  return { entry, tagVersions, tagNames: hint };
+}
 
 /** `[entry, version...]` → a read, or `undefined` when the entry is missing. */
 function toRead(reply: readonly (Buffer | null)[], hint: readonly string[]): TaggedRead | undefined {

@@ -1,14 +1,17 @@
 import type { Redis } from 'ioredis';
 
-/** A read waiting for the next batch: its keys' places in the batch, and how to answer. */
-interface Waiter {
+/**
+ * A read waiting for the next batch: its keys, and how it takes its answer. The batcher calls
+ * `answer` or `failed` once (neither may throw).
+ */
+export interface BatchRead {
   readonly keys: readonly string[];
-  /** Answers with the values of `keys`, in order (never throws). */
-  readonly resolve: (values: (Buffer | null)[]) => void;
-  /** Answers with the batch's failure (never throws). */
-  readonly reject: (error: unknown) => void;
-  /** Where each of `keys` sits in the batch's MGET (filled when the batch is built). */
-  slots: number[];
+  /** Where each of `keys` sits in the batch's MGET (set by the batcher before it answers). */
+  slots: readonly number[];
+  /** The values of the whole MGET: `values[slots[i]]` is the value of `keys[i]`. */
+  answer(values: readonly (Buffer | null)[]): void;
+  /** The batch's failure. */
+  failed(error: unknown): void;
 }
 
 /**
@@ -26,7 +29,7 @@ interface Waiter {
 export class MgetBatcher {
   readonly #client: Redis;
   readonly #maxKeys: number;
-  #waiters: Waiter[] = [];
+  #waiters: BatchRead[] = [];
 
   constructor(client: Redis, maxKeys = 1_000) {
     this.#client = client;
@@ -35,41 +38,17 @@ export class MgetBatcher {
 
   /** The values of `keys` (`null` when missing), read in the next batch. */
   get(keys: readonly string[]): Promise<(Buffer | null)[]> {
-    return new Promise((resolve, reject) => this.#enqueue(keys, resolve, reject));
+    return new Promise((resolve, reject) => this.add(new ValuesRead(keys, resolve, reject)));
   }
 
   /**
-   * The values of `keys` read in the next batch, turned into the answer by `map` (or `fail`,
-   * for a failed batch or a throwing `map`) inside the batch's reply callback: one promise per
-   * read, where `get(keys).then(map)` makes two and waits a microtask more.
+   * Adds a read to the next batch. A read answered inside the batch's reply callback (see
+   * `hinted-read.ts`) costs one promise, where `get(keys).then(map)` makes two and waits a
+   * microtask more.
    */
-  read<T>(
-    keys: readonly string[],
-    map: (values: (Buffer | null)[]) => T,
-    fail: (error: unknown) => T,
-  ): Promise<T> {
-    return new Promise((resolve) =>
-      this.#enqueue(
-        keys,
-        (values) => {
-          try {
-            resolve(map(values));
-          } catch (error) {
-            resolve(fail(error));
-          }
-        },
-        (error) => resolve(fail(error)),
-      ),
-    );
-  }
-
-  #enqueue(
-    keys: readonly string[],
-    resolve: (values: (Buffer | null)[]) => void,
-    reject: (error: unknown) => void,
-  ): void {
+  add(read: BatchRead): void {
     if (this.#waiters.length === 0) setImmediate(this.#flush);
-    this.#waiters.push({ keys, resolve, reject, slots: NO_SLOTS });
+    this.#waiters.push(read);
   }
 
   #flush = (): void => {
@@ -80,7 +59,7 @@ export class MgetBatcher {
   };
 
   /** Sends one MGET for waiters from `start` on, up to `maxKeys` distinct keys; returns the next start. */
-  #send(waiters: Waiter[], start: number): number {
+  #send(waiters: BatchRead[], start: number): number {
     const index = new Map<string, number>();
     const keys: string[] = [];
     let end = start;
@@ -102,22 +81,36 @@ export class MgetBatcher {
     }
     const batch = start === 0 && end === waiters.length ? waiters : waiters.slice(start, end);
     this.#client.mgetBuffer(keys).then(
-      (values) => answer(batch, values),
+      (values) => {
+        for (const waiter of batch) waiter.answer(values);
+      },
       (error: unknown) => {
-        for (const waiter of batch) waiter.reject(error);
+        for (const waiter of batch) waiter.failed(error);
       },
     );
     return end;
   }
 }
 
-const NO_SLOTS: number[] = [];
+const NO_SLOTS: readonly number[] = [];
 
-function answer(batch: readonly Waiter[], values: readonly (Buffer | null)[]): void {
-  for (const waiter of batch) {
-    const slots = waiter.slots;
+/** A read answered with its keys' values ({@link MgetBatcher.get}). */
+class ValuesRead implements BatchRead {
+  slots = NO_SLOTS;
+  constructor(
+    readonly keys: readonly string[],
+    private readonly resolve: (values: (Buffer | null)[]) => void,
+    private readonly reject: (error: unknown) => void,
+  ) {}
+
+  answer(values: readonly (Buffer | null)[]): void {
+    const slots = this.slots;
     const mine: (Buffer | null)[] = new Array(slots.length);
     for (let i = 0; i < slots.length; i++) mine[i] = values[slots[i]!] ?? null;
-    waiter.resolve(mine);
+    this.resolve(mine);
+  }
+
+  failed(error: unknown): void {
+    this.reject(error);
   }
 }

@@ -2,6 +2,7 @@ import { performance } from 'node:perf_hooks';
 import type { Cluster, Redis } from 'ioredis';
 import { CacheError, CacheUsageError } from '../../errors.js';
 import { globToRedisPattern } from '../../keys/glob.js';
+import { type CallBound, offerBoundedTaggedRead } from '../../resilience/bounded-reads.js';
 import { err, OK_VOID, ok, type Result } from '../../result.js';
 import type { InvalidationBus } from '../../tiers/bus-contract.js';
 import { RedisBus } from '../../tiers/redis-bus.js';
@@ -129,6 +130,7 @@ export class RedisBackend implements CacheBackend {
       this.#toError,
     );
     if (injected !== undefined) followConnection(injected, this.#signal, this.#connectionEvents);
+    offerBoundedTaggedRead(this, this.#batchedTaggedRead);
     this.#lockProvider = new RedisLockProvider(() => this.#slot.ready(), options.lock);
     this.locks = this.#lockProvider;
   }
@@ -170,26 +172,42 @@ export class RedisBackend implements CacheBackend {
     tagKeyPrefix: string,
     tagHint?: readonly string[],
   ): Promise<Result<TaggedRead | undefined>> {
-    const client = this.#slot.current;
-    if (tagHint !== undefined && client !== undefined && !client.isCluster) {
-      // The hot path (a hit on a single node): straight into the turn's MGET, one promise layer.
-      return batchedHintedRead(
-        this.#batcher(client)!,
-        key,
-        this.#tagKeys,
-        tagKeyPrefix,
-        tagHint,
-        this.#toError,
-      );
-    }
-    return this.#slot.run(key, (client) =>
-      tagHint !== undefined
-        ? hintedRead(client, this.#batcher(client), key, tagKeyPrefix, tagHint)
-        : client.isCluster
-          ? clusterGetTagged(client as Cluster, key, tagKeyPrefix)
-          : getTaggedScript.run(client, key, tagKeyPrefix).then(toTaggedRead),
+    return (
+      this.#batchedTaggedRead(key, tagKeyPrefix, tagHint) ??
+      this.#slot.run(key, (client) =>
+        tagHint !== undefined
+          ? hintedRead(client, this.#batcher(client), key, tagKeyPrefix, tagHint)
+          : client.isCluster
+            ? clusterGetTagged(client as Cluster, key, tagKeyPrefix)
+            : getTaggedScript.run(client, key, tagKeyPrefix).then(toTaggedRead),
+      )
     );
   }
+
+  /**
+   * The hot path of `getTagged` (a hinted read on a connected single node): straight into the
+   * turn's MGET, one promise layer; `undefined` off it. Offered to the resilience layer as a
+   * bounded read (see `resilience/bounded-reads.ts`): with its `bound`, the read keeps its own
+   * deadline and reports its outcome to the breaker, so nothing wraps it.
+   */
+  readonly #batchedTaggedRead = (
+    key: string,
+    tagKeyPrefix: string,
+    tagHint: readonly string[] | undefined,
+    bound?: CallBound,
+  ): Promise<Result<TaggedRead | undefined>> | undefined => {
+    const client = this.#slot.current;
+    if (tagHint === undefined || client === undefined || client.isCluster) return undefined;
+    return batchedHintedRead(
+      this.#batcher(client)!,
+      key,
+      this.#tagKeys,
+      tagKeyPrefix,
+      tagHint,
+      this.#toError,
+      bound,
+    );
+  };
 
   set(key: string, value: Uint8Array, ttlMs?: number): Promise<Result<void>> {
     return this.#slot
