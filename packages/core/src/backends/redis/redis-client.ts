@@ -15,7 +15,10 @@ export type IoredisClient = Redis | Cluster;
  * is never reported as stored) and makes the client reconnect, through the sentinels when
  * there are some, to the current master. Auto-pipelining sends the commands of one tick in
  * one write (at 100 concurrent reads, one syscall for dozens of commands instead of one each);
- * ioredis leaves SUBSCRIBE, MULTI and the like out of it.
+ * ioredis leaves SUBSCRIBE, MULTI and the like out of it, and the backend leaves out MGET: its
+ * reads are already one MGET per turn (see `mget-batcher.ts`), and auto-pipelining that MGET
+ * again would cost a `Pipeline`, a scan of every key for the first one, and a second copy of
+ * the key list per batch.
  */
 /** Reconnection delay: 50 ms more per attempt, at most 250 ms. */
 const retryDelay = (times: number): number => Math.min(50 * times, 250);
@@ -23,6 +26,7 @@ const retryDelay = (times: number): number => Math.min(50 * times, 250);
 const FAIL_FAST: RedisOptions = {
   enableOfflineQueue: false,
   enableAutoPipelining: true,
+  autoPipeliningIgnoredCommands: ['mget'],
   maxRetriesPerRequest: 1,
   connectTimeout: 2_000,
   retryStrategy: retryDelay,
