@@ -4,7 +4,7 @@ import type { CallBound } from '../../resilience/bounded-reads.js';
 import type { TimedOperation } from '../../resilience/deadline-queue.js';
 import { err, ok, type Result } from '../../result.js';
 import type { TaggedRead } from '../../types/backend.js';
-import type { BatchRead, MgetBatcher } from './mget-batcher.js';
+import { type BatchRead, type MgetBatcher, NO_SLOTS } from './mget-batcher.js';
 import type { IoredisClient } from './redis-client.js';
 
 /**
@@ -60,7 +60,7 @@ export function batchedHintedRead(
 
 /** One hinted read in a batch: its answer, its failure or its timeout, whichever comes first. */
 class BatchedHintedRead implements BatchRead, TimedOperation {
-  slots: readonly number[] = [];
+  slots = NO_SLOTS;
   settled = false;
   deadline = 0;
 

@@ -92,7 +92,8 @@ export class MgetBatcher {
   }
 }
 
-const NO_SLOTS: readonly number[] = [];
+/** The `slots` of a read not yet placed in a batch (shared: a read is placed before it is answered). */
+export const NO_SLOTS: readonly number[] = [];
 
 /** A read answered with its keys' values ({@link MgetBatcher.get}). */
 class ValuesRead implements BatchRead {
