@@ -20,6 +20,19 @@ export interface CacheMetricsOptions {
    * calls: do not mutate). For exporters that record histograms themselves (OpenTelemetry).
    */
   readonly onDuration?: (histogram: HistogramName, seconds: number, attributes: MetricAttributes) => void;
+  /**
+   * Hands one hit in `every` of each cache (by a counter, not at random) to `onSample`: how the
+   * dashboard finds hot keys without a `hit` listener, which would build an event per hit.
+   */
+  readonly sampleHits?: HitSampleOptions;
+}
+
+/** Option `sampleHits` of {@link CacheMetricsOptions}. */
+export interface HitSampleOptions {
+  /** One hit in this many (a positive integer) is handed over, per cache. */
+  readonly every: number;
+  /** Called with the cache's `name` and the hit's backend key (as in the `hit` event). */
+  readonly onSample: (cache: string, key: string) => void;
 }
 
 /** One counter value with its attributes. */
@@ -62,6 +75,7 @@ export class CacheMetrics {
   readonly #unsubscribe: (() => void)[] = [];
   readonly #maxSources: number;
   readonly #onDuration: CacheMetricsOptions['onDuration'];
+  readonly #sampleHits: HitSampleOptions | undefined;
 
   constructor(caches: Iterable<CacheService>, options: CacheMetricsOptions = {}) {
     const maxSources = options.maxSources ?? 200;
@@ -75,8 +89,16 @@ export class CacheMetrics {
     ) {
       throw new CacheUsageError('expected increasing numbers (seconds)', 'buckets');
     }
+    const sampleHits = options.sampleHits;
+    if (sampleHits !== undefined && !(Number.isInteger(sampleHits.every) && sampleHits.every > 0)) {
+      throw new CacheUsageError(
+        `expected a positive integer, got ${String(sampleHits.every)}`,
+        'sampleHits.every',
+      );
+    }
     this.#maxSources = maxSources;
     this.#onDuration = options.onDuration;
+    this.#sampleHits = sampleHits;
     for (const cache of caches) this.#attach(cache, buckets);
   }
 
@@ -134,7 +156,7 @@ export class CacheMetrics {
         'caches',
       );
     }
-    const series = new CacheSeries(base, buckets, this.#maxSources);
+    const series = new CacheSeries(cache.name, base, buckets, this.#maxSources, this.#sampleHits);
     this.#series.push(series);
     this.#unsubscribe.push(observers.add(series));
     const onDuration = this.#onDuration;

@@ -1,5 +1,6 @@
 import type { ReadObserver } from '../observability/read-observers.js';
 import type { CacheSource } from '../types/events.js';
+import type { HitSampleOptions } from './cache-metrics.js';
 import type { Histogram } from './histogram.js';
 import type { MetricAttributes } from './metric-names.js';
 import { SourceSeries, sourceAttributes, sourceId } from './source-series.js';
@@ -13,7 +14,8 @@ export interface CountedAttributes {
 /**
  * One cache's series, and the observer of its reads: a hit is an increment on the series of
  * its source, found by identity against the last source seen (adapters pass one constant
- * object per route or model), else by a map lookup. No allocation, no clock.
+ * object per route or model), else by a map lookup. No allocation, no clock; one hit in
+ * `sample.every` is handed to `sample.onSample`.
  */
 export class CacheSeries implements ReadObserver {
   readonly none: SourceSeries;
@@ -26,21 +28,34 @@ export class CacheSeries implements ReadObserver {
   readonly calls = new Map<string, { attributes: MetricAttributes; histogram: Histogram }>();
   #lastSource: CacheSource | undefined;
   #lastSeries: SourceSeries;
+  /** Hits since the last one sampled. */
+  #unsampled = 0;
 
   constructor(
+    readonly name: string,
     readonly base: MetricAttributes,
     readonly buckets: readonly number[],
     readonly maxSources: number,
+    readonly sample: HitSampleOptions | undefined,
   ) {
     this.none = new SourceSeries(base, sourceAttributes(undefined), buckets);
     this.other = new SourceSeries(base, { 'tagcache.source': 'other' }, buckets);
     this.#lastSeries = this.none;
   }
 
-  hit(_key: string, stale: boolean, source: CacheSource | undefined): void {
+  hit(key: string, stale: boolean, source: CacheSource | undefined): void {
     const series = source === this.#lastSource ? this.#lastSeries : this.series(source);
     if (stale) series.stale++;
     else series.hits++;
+    const sample = this.sample;
+    if (sample !== undefined && ++this.#unsampled >= sample.every) {
+      this.#unsampled = 0;
+      try {
+        sample.onSample(this.name, key);
+      } catch {
+        // A faulty sampler must not turn a cache read into a failed request.
+      }
+    }
   }
 
   miss(_key: string, source: CacheSource | undefined): void {
