@@ -84,11 +84,17 @@ async function run(): Promise<void> {
   }
 }
 
-/** Like `measure`, but ops per CPU second of this process, rounds interleaved, median. */
+/**
+ * Like `measure`, but ops per CPU second of this process, rounds interleaved, median. Each round
+ * starts with the next subject (the order rotates), so that no subject always runs right after
+ * the same one (the subject measured after the reference used to come out lowest).
+ */
 async function measureCpu(subjects: readonly Subject[], rounds: number, ops: number): Promise<Measurement[]> {
   const samples = subjects.map(() => [] as number[]);
   for (let r = -1; r < rounds; r++) {
-    for (const [s, subject] of subjects.entries()) {
+    for (let k = 0; k < subjects.length; k++) {
+      const s = (k + Math.max(r, 0)) % subjects.length;
+      const subject = subjects[s]!;
       const before = process.cpuUsage();
       for (let i = 0; i < ops; i++) await subject.op(i);
       const used = process.cpuUsage(before);

@@ -1,8 +1,9 @@
 import { type CacheEntry, encodeEntry, type TagStamp } from './entry/entry-codec.js';
 import { CacheError, CacheUsageError } from './errors.js';
 import { namespaceOf } from './keys/namespace.js';
-import type { TypedEmitter } from './observability/emitter.js';
+import { notify, type TypedEmitter } from './observability/emitter.js';
 import { FailureWarning } from './observability/failure-warning.js';
+import type { ReadObservers } from './observability/read-observers.js';
 import type { CacheStats } from './observability/stats.js';
 import { readInProcess, readL1 } from './reads/read-local.js';
 import { readShared } from './reads/read-shared.js';
@@ -109,6 +110,7 @@ export class CacheCore {
     settings: CoreSettings,
     readonly stats: CacheStats,
     readonly events: TypedEmitter<CacheEvents>,
+    readonly reads: ReadObservers,
   ) {
     this.settings = settings;
     this.backend = settings.backend;
@@ -290,19 +292,28 @@ export class CacheCore {
     this.events.emit('error', key === undefined ? { error, operation } : { error, operation, key });
   }
 
-  /** Counts a hit and tells `hit` listeners (the payload is built only when somebody listens). */
+  /**
+   * Counts a hit and tells the read observers (metrics) and `hit` listeners; the event's
+   * payload is built only when somebody listens.
+   */
   hit(key: string, stale: boolean, source?: CacheSource, from: ReadTier = 'backend'): void {
     if (stale) this.stats.staleHits++;
     else this.stats.hits++;
     if (from === 'l1') this.stats.l1Hits++;
     else this.stats.l2Hits++;
-    if (this.events.listens('hit')) this.events.emit('hit', { key, stale, source });
+    const observers = this.reads.list;
+    for (let i = 0; i < observers.length; i++) observers[i]!.hit(key, stale, source);
+    const listeners = this.events.listeners('hit');
+    if (listeners !== undefined) notify(listeners, { key, stale, source });
   }
 
-  /** Counts a miss and tells `miss` listeners. */
+  /** Counts a miss and tells the read observers and `miss` listeners. */
   miss(key: string, source?: CacheSource): void {
     this.stats.misses++;
-    if (this.events.listens('miss')) this.events.emit('miss', { key, source });
+    const observers = this.reads.list;
+    for (let i = 0; i < observers.length; i++) observers[i]!.miss(key, source);
+    const listeners = this.events.listeners('miss');
+    if (listeners !== undefined) notify(listeners, { key, source });
   }
 
   /**

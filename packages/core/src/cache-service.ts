@@ -5,6 +5,7 @@ import { getOrSet, getOrSetReport } from './get-or-set.js';
 import { type InspectedEntry, inspectEntry } from './inspect.js';
 import { escapePattern } from './keys/glob.js';
 import { TypedEmitter } from './observability/emitter.js';
+import { ReadObservers, registerReadObservers } from './observability/read-observers.js';
 import { type CacheStats, emptyStats } from './observability/stats.js';
 import { PurgeDispatcher } from './purge/purge-dispatcher.js';
 import { resolvePurgeSettings } from './purge/purge-settings.js';
@@ -56,7 +57,9 @@ export class CacheService {
     const settings = resolveSettings(options);
     const purge = resolvePurgeSettings(options.purgers, options.purge);
     this.name = settings.name;
-    this.#core = new CacheCore(settings, this.#stats, this.#events);
+    const reads = new ReadObservers();
+    registerReadObservers(this, reads);
+    this.#core = new CacheCore(settings, this.#stats, this.#events, reads);
     if (settings.bus !== undefined) announceBusState(settings.bus, this.#events, settings.logger, this.name);
     this.#purges =
       purge.purgers.length > 0 ? new PurgeDispatcher(purge, this.#events, settings.logger) : undefined;

@@ -53,6 +53,7 @@ export {
   type CacheMetricsOptions,
   type CounterPoint,
   type HistogramPoint,
+  type HitSampleOptions,
   type MetricsSnapshot,
 } from './metrics/cache-metrics.js';
 export { DURATION_BUCKETS } from './metrics/histogram.js';

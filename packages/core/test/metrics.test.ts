@@ -129,6 +129,26 @@ describe('CacheMetrics', () => {
     expect(() => new CacheMetrics([cache], { buckets: [1, 0.5] })).toThrow(/buckets/);
   });
 
+  it('hands one hit in sampleHits.every per cache to onSample, with the cache name and backend key', async () => {
+    const { cache: a } = memoryCache({ name: 'a' });
+    const { cache: b } = memoryCache({ name: 'b' });
+    await a.set('k', 1);
+    await b.set('j', 2);
+    const samples: string[] = [];
+    const metrics = new CacheMetrics([a, b], {
+      sampleHits: { every: 3, onSample: (name, key) => samples.push(`${name} ${key}`) },
+    });
+    closers.push(() => metrics.close());
+    for (let i = 0; i < 7; i++) await a.get('k');
+    for (let i = 0; i < 2; i++) await b.getOrSet('j', () => 0); // not yet a sample
+    await a.get('missing'); // misses are not sampled
+    expect(samples).toEqual(['a |k', 'a |k']);
+    expect(value(metrics.snapshot().counters.reads, { 'tagcache.result': 'hit' })).toBe(9);
+    expect(() => new CacheMetrics([a], { sampleHits: { every: 0, onSample: () => {} } })).toThrow(
+      /sampleHits\.every/,
+    );
+  });
+
   it('without metrics a hit reads no clock; with metrics one backend read in 16 is timed', async () => {
     const { cache } = memoryCache();
     await cache.set('k', 1);

@@ -1,9 +1,10 @@
 import type { CacheService } from '../cache-service.js';
 import { CacheUsageError } from '../errors.js';
-import type { BackendCall, CacheEvents, CacheSource } from '../types/events.js';
+import { readObserversOf } from '../observability/read-observers.js';
+import type { BackendCall, CacheEvents } from '../types/events.js';
+import { CacheSeries, type CountedAttributes } from './cache-series.js';
 import { DURATION_BUCKETS, Histogram } from './histogram.js';
 import type { CounterName, HistogramName, MetricAttributes } from './metric-names.js';
-import { SourceSeries, sourceAttributes, sourceId } from './source-series.js';
 
 /** Options of {@link CacheMetrics}. */
 export interface CacheMetricsOptions {
@@ -19,6 +20,19 @@ export interface CacheMetricsOptions {
    * calls: do not mutate). For exporters that record histograms themselves (OpenTelemetry).
    */
   readonly onDuration?: (histogram: HistogramName, seconds: number, attributes: MetricAttributes) => void;
+  /**
+   * Hands one hit in `every` of each cache (by a counter, not at random) to `onSample`: how the
+   * dashboard finds hot keys without a `hit` listener, which would build an event per hit.
+   */
+  readonly sampleHits?: HitSampleOptions;
+}
+
+/** Option `sampleHits` of {@link CacheMetricsOptions}. */
+export interface HitSampleOptions {
+  /** One hit in this many (a positive integer) is handed over, per cache. */
+  readonly every: number;
+  /** Called with the cache's `name` and the hit's backend key (as in the `hit` event). */
+  readonly onSample: (cache: string, key: string) => void;
 }
 
 /** One counter value with its attributes. */
@@ -42,29 +56,10 @@ export interface MetricsSnapshot {
   readonly histograms: Readonly<Record<HistogramName, readonly HistogramPoint[]>>;
 }
 
-/** One cache's series. */
-class CacheSeries {
-  readonly none: SourceSeries;
-  readonly other: SourceSeries;
-  readonly bySource = new Map<CacheSource, SourceSeries>();
-  readonly byId = new Map<string, SourceSeries>();
-  readonly errors = new Map<string, { attributes: MetricAttributes; value: number }>();
-  readonly invalidations = new Map<string, { attributes: MetricAttributes; value: number }>();
-  readonly purges = new Map<string, { attributes: MetricAttributes; value: number }>();
-  readonly calls = new Map<string, { attributes: MetricAttributes; histogram: Histogram }>();
-
-  constructor(
-    readonly base: MetricAttributes,
-    readonly buckets: readonly number[],
-  ) {
-    this.none = new SourceSeries(base, sourceAttributes(undefined), buckets);
-    this.other = new SourceSeries(base, { 'tagcache.source': 'other' }, buckets);
-  }
-}
-
 /**
- * Aggregates the metrics of one or more caches from their events, in plain numbers: a hit
- * costs a map lookup and an increment. Exporters read {@link snapshot} when scraped
+ * Aggregates the metrics of one or more caches, in plain numbers: a hit or a miss costs an
+ * increment on its source's series (no event object, no clock read; see `cache-series.ts`),
+ * the rest comes from the caches' events. Exporters read {@link snapshot} when scraped
  * (Prometheus) or collected (OpenTelemetry observable counters). Bounded memory: a fixed
  * number of series per cache (see {@link CacheMetricsOptions.maxSources}).
  *
@@ -80,6 +75,7 @@ export class CacheMetrics {
   readonly #unsubscribe: (() => void)[] = [];
   readonly #maxSources: number;
   readonly #onDuration: CacheMetricsOptions['onDuration'];
+  readonly #sampleHits: HitSampleOptions | undefined;
 
   constructor(caches: Iterable<CacheService>, options: CacheMetricsOptions = {}) {
     const maxSources = options.maxSources ?? 200;
@@ -93,8 +89,16 @@ export class CacheMetrics {
     ) {
       throw new CacheUsageError('expected increasing numbers (seconds)', 'buckets');
     }
+    const sampleHits = options.sampleHits;
+    if (sampleHits !== undefined && !(Number.isInteger(sampleHits.every) && sampleHits.every > 0)) {
+      throw new CacheUsageError(
+        `expected a positive integer, got ${String(sampleHits.every)}`,
+        'sampleHits.every',
+      );
+    }
     this.#maxSources = maxSources;
     this.#onDuration = options.onDuration;
+    this.#sampleHits = sampleHits;
     for (const cache of caches) this.#attach(cache, buckets);
   }
 
@@ -145,20 +149,20 @@ export class CacheMetrics {
       'tagcache.backend': backend.name,
       'tagcache.tier': backend.capabilities.shared ? 'l2' : 'l1',
     };
-    const series = new CacheSeries(base, buckets);
+    const observers = readObserversOf(cache);
+    if (observers === undefined) {
+      throw new CacheUsageError(
+        'expected CacheService instances of this copy of @tagcache/core (are two copies installed, or ESM and CommonJS mixed?)',
+        'caches',
+      );
+    }
+    const series = new CacheSeries(cache.name, base, buckets, this.#maxSources, this.#sampleHits);
     this.#series.push(series);
+    this.#unsubscribe.push(observers.add(series));
     const onDuration = this.#onDuration;
     const listeners: { [E in keyof CacheEvents]?: (payload: CacheEvents[E]) => void } = {
-      hit: ({ stale, source }) => {
-        const s = this.#source(series, source);
-        if (stale) s.stale++;
-        else s.hits++;
-      },
-      miss: ({ source }) => {
-        this.#source(series, source).misses++;
-      },
       loaded: ({ durationMs, ok, source }) => {
-        const s = this.#source(series, source);
+        const s = series.series(source);
         const seconds = durationMs / 1000;
         if (ok) {
           s.loadsOk++;
@@ -203,28 +207,10 @@ export class CacheMetrics {
       );
     }
   }
-
-  /** The series of a source: by identity first (adapters reuse their source objects), then by names. */
-  #source(cache: CacheSeries, source: CacheSource | undefined): SourceSeries {
-    if (source === undefined) return cache.none;
-    const known = cache.bySource.get(source);
-    if (known !== undefined) return known;
-    const id = sourceId(source);
-    let series = cache.byId.get(id);
-    if (series === undefined) {
-      if (cache.byId.size >= this.#maxSources) return cache.other;
-      series = new SourceSeries(cache.base, sourceAttributes(source), cache.buckets);
-      cache.byId.set(id, series);
-    }
-    // Sources built anew on every call would grow this map: it is a cache, so start it over.
-    if (cache.bySource.size >= 4 * this.#maxSources + 16) cache.bySource.clear();
-    cache.bySource.set(source, series);
-    return series;
-  }
 }
 
 function count(
-  counters: Map<string, { attributes: MetricAttributes; value: number }>,
+  counters: Map<string, CountedAttributes>,
   base: MetricAttributes,
   purger: string,
   result: 'ok' | 'error',

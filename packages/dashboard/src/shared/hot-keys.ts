@@ -19,14 +19,25 @@ interface Counter {
  * (Metwally et al., 2005) keeps `capacity` counters; a new key takes over the smallest one,
  * inheriting its count as its error bound.
  *
- * Sampling is the caller's: {@link sampler} gives each cache a hit listener that counts in a
- * closure and records one hit in `sampleEvery`, so the other hits cost an increment and a
- * comparison (this runs on the hit path of every cache the dashboard shows).
+ * Sampling is the caller's: the dashboard's recorder has `CacheMetrics` hand it one hit in
+ * `sampleEvery` per cache (option `sampleHits`: an increment and a comparison per hit, no event
+ * built); {@link sampler} does the same as a `hit` listener, for a cache observed by events.
+ *
+ * Finding the smallest counter does not scan them all each time: counts only grow, and a
+ * newcomer starts above the count it replaces, so the smallest count never decreases. The
+ * search goes on from where the last one stopped and takes the first counter at the smallest
+ * count known; only when a whole round finds none is the smallest count looked up again. With
+ * many keys of the same count (uniform traffic), a newcomer costs a few comparisons.
  */
 export class HotKeys {
   /** Counters by cache, then by key: no key string is built per sample. */
   readonly #counters = new Map<string, Map<string, Counter>>();
-  #size = 0;
+  /** Every counter, in the order the search for the smallest goes through them. */
+  readonly #all: Counter[] = [];
+  /** No counter is below this count (once `capacity` counters exist). */
+  #floor = 0;
+  /** Where the search for the smallest counter goes on. */
+  #cursor = 0;
 
   constructor(
     readonly capacity: number,
@@ -56,29 +67,40 @@ export class HotKeys {
       counter.count++;
       return;
     }
-    if (this.#size < this.capacity) {
-      keys.set(key, { cache, key, count: 1, error: 0 });
-      this.#size++;
+    if (this.#all.length < this.capacity) {
+      const added = { cache, key, count: 1, error: 0 };
+      keys.set(key, added);
+      this.#all.push(added);
       return;
     }
-    let smallest: Counter | undefined;
-    for (const counters of this.#counters.values()) {
-      for (const other of counters.values()) {
-        if (smallest === undefined || other.count < smallest.count) smallest = other;
-      }
-    }
-    const floor = smallest?.count ?? 0;
-    if (smallest !== undefined) this.#counters.get(smallest.cache)?.delete(smallest.key);
-    keys.set(key, { cache, key, count: floor + 1, error: floor });
+    const at = this.#smallest();
+    const smallest = this.#all[at]!;
+    this.#counters.get(smallest.cache)?.delete(smallest.key);
+    const floor = smallest.count;
+    const taken = { cache, key, count: floor + 1, error: floor };
+    keys.set(key, taken);
+    this.#all[at] = taken;
+    this.#cursor = at + 1;
   }
 
   /** The `limit` hottest keys, hottest first. */
   top(limit: number): HotKey[] {
-    const all: Counter[] = [];
-    for (const counters of this.#counters.values()) all.push(...counters.values());
-    return all
+    return [...this.#all]
       .sort((a, b) => b.count - a.count)
       .slice(0, limit)
       .map((c) => ({ cache: c.cache, key: c.key, count: c.count, error: c.error }));
+  }
+
+  /** The index of a counter at the smallest count (there are `capacity` > 0 of them). */
+  #smallest(): number {
+    const all = this.#all;
+    for (let n = 0; n < all.length; n++) {
+      const i = (this.#cursor + n) % all.length;
+      if (all[i]!.count <= this.#floor) return i;
+    }
+    let at = 0;
+    for (let i = 1; i < all.length; i++) if (all[i]!.count < all[at]!.count) at = i;
+    this.#floor = all[at]!.count;
+    return at;
   }
 }

@@ -57,8 +57,12 @@ export class DashboardRecorder {
 
   constructor(readonly settings: DashboardSettings<never>) {
     const caches = settings.caches;
-    this.metrics = new CacheMetrics(caches);
-    this.hotKeys = new HotKeys(settings.hotKeyCapacity, settings.sampleEvery);
+    const hotKeys = new HotKeys(settings.hotKeyCapacity, settings.sampleEvery);
+    this.hotKeys = hotKeys;
+    // Hot keys are sampled by the metrics' read observers: no `hit` listener, no event per hit.
+    this.metrics = new CacheMetrics(caches, {
+      sampleHits: { every: settings.sampleEvery, onSample: (cache, key) => hotKeys.record(cache, key) },
+    });
     for (const cache of caches) this.#listen(cache);
     this.#last = this.#totals();
     this.#timer = setInterval(() => this.#roll(), settings.bucketMs);
@@ -96,9 +100,7 @@ export class DashboardRecorder {
 
   #listen(cache: CacheService): void {
     const name = cache.name;
-    const hotKeys = this.hotKeys;
     this.#unsubscribe.push(
-      cache.on('hit', hotKeys.sampler(name)),
       cache.on('invalidate', ({ tags, source }) => {
         this.#invalidations.push({
           at: Date.now(),
