@@ -7,6 +7,10 @@ import { NOT_PLAIN, plainCopy } from '../src/values/plain-copy.js';
 class Money {
   constructor(readonly cents: bigint) {}
 }
+/** A mutable class, for the `copy` hook of a JsonType. */
+class Tally {
+  constructor(public count: number) {}
+}
 const moneyType: JsonType<Money> = {
   name: 'Money',
   is: (v): v is Money => v instanceof Money,
@@ -82,6 +86,31 @@ describe.each(tiers)('in-process hits: %s', (_name, make) => {
     expect(first!.price).toBeInstanceOf(Money);
     expect(first!.price).not.toBe(second!.price);
     expect(second).toEqual({ price: new Money(199n) });
+  });
+
+  it("a class whose JsonType has `copy` is copied, never decoded again, and a reader's change stays its own", async () => {
+    let decoded = 0;
+    const tallyType: JsonType<Tally> = {
+      name: 'Tally',
+      is: (v): v is Tally => v instanceof Tally,
+      encode: (v) => v.count,
+      decode: (d) => {
+        decoded++;
+        return new Tally(d as number);
+      },
+      copy: (v) => new Tally(v.count),
+    };
+    const cache = make({ serializer: new JsonSerializer({ types: [tallyType] }) });
+    await cache.set('t', { tallies: [new Tally(1)] });
+    await cache.get('t'); // decodes once, and keeps the decoded value
+    const decodedOnce = decoded;
+    for (let i = 0; i < 3; i++) {
+      const read = (await cache.get<{ tallies: Tally[] }>('t'))!;
+      expect(read.tallies[0]).toBeInstanceOf(Tally);
+      expect(read.tallies[0]!.count).toBe(1);
+      read.tallies[0]!.count = 99;
+    }
+    expect(decoded).toBe(decodedOnce);
   });
 
   it('sharedValues hands every reader the same object (the documented opt-in)', async () => {

@@ -65,6 +65,11 @@ export class CompressingSerializer implements Serializer {
         throw new TypeError(`unknown compression marker ${String(bytes[0])}`);
     }
   }
+
+  /** The inner serializer's copy (a decoded value does not depend on how its bytes were packed). */
+  copy(value: object): unknown {
+    return this.#inner.copy?.(value);
+  }
 }
 
 function prepend(marker: number, data: Uint8Array): Uint8Array {

@@ -1,4 +1,5 @@
 import { CacheUsageError } from '../errors.js';
+import { NOT_PLAIN, type OtherCopy, plainCopy } from '../values/plain-copy.js';
 import { type Serializer, UnserializableValueError } from './serializer.js';
 
 /**
@@ -13,6 +14,12 @@ export interface JsonType<T = unknown> {
   /** Returns JSON-compatible data (it may contain other supported values). */
   encode(value: T): unknown;
   decode(data: unknown): T;
+  /**
+   * Optional: a copy of a value `decode` returned, sharing nothing mutable with it. Without it,
+   * an in-process hit on a value holding this type deserializes the stored bytes again instead
+   * of copying the kept value (see {@link Serializer.copy}).
+   */
+  copy?(value: T): T;
 }
 
 /** Options of {@link JsonSerializer}. */
@@ -35,6 +42,7 @@ export class JsonSerializer implements Serializer {
   readonly name = 'json';
   readonly #types: readonly JsonType[];
   readonly #byName: ReadonlyMap<string, JsonType>;
+  readonly #copyType: OtherCopy;
 
   constructor(options: JsonSerializerOptions = {}) {
     this.#types = options.types ?? [];
@@ -43,6 +51,7 @@ export class JsonSerializer implements Serializer {
         throw new CacheUsageError(`type name '${t.name}' is reserved`, 'JsonSerializer.types');
     }
     this.#byName = new Map(this.#types.map((t) => [t.name, t]));
+    this.#copyType = typeCopy(this.#types);
   }
 
   /** A serializer that also knows `types` (this one is left unchanged). */
@@ -136,6 +145,26 @@ export class JsonSerializer implements Serializer {
     // which is called for every value, strings and numbers included.
     return reviveTree(JSON.parse(buf.toString('utf8', 1)), this.#byName);
   }
+
+  /**
+   * A structural copy of what {@link deserialize} returned: plain data, the built-in types, and
+   * registered types that have a `copy`; `undefined` when the value holds any other object.
+   */
+  copy(value: object): unknown {
+    const copy = plainCopy(value, this.#copyType);
+    return copy === NOT_PLAIN ? undefined : copy;
+  }
+}
+
+/** Copies a value with the `copy` of the first registered type that claims it (as `serialize` picks). */
+function typeCopy(types: readonly JsonType[]): OtherCopy {
+  if (!types.some((t) => t.copy !== undefined)) return () => NOT_PLAIN;
+  return (value) => {
+    for (const type of types) {
+      if (type.is(value)) return type.copy === undefined ? NOT_PLAIN : type.copy(value);
+    }
+    return NOT_PLAIN;
+  };
 }
 
 /** Rebuilds tagged values in a parsed document, innermost first, in place where it can. */

@@ -1,4 +1,5 @@
 import { Packr } from 'msgpackr';
+import { NOT_PLAIN, plainCopy } from '../values/plain-copy.js';
 import type { Serializer } from './serializer.js';
 
 /**
@@ -23,5 +24,11 @@ export class MsgpackSerializer implements Serializer {
 
   deserialize(bytes: Uint8Array): unknown {
     return this.#packr.unpack(bytes);
+  }
+
+  /** A structural copy of what {@link deserialize} returned (plain data, `Date`, `Map`, `Set`, bytes). */
+  copy(value: object): unknown {
+    const copy = plainCopy(value);
+    return copy === NOT_PLAIN ? undefined : copy;
   }
 }

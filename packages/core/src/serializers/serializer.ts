@@ -9,6 +9,13 @@ export interface Serializer {
   serialize(value: unknown): Uint8Array;
   /** Throws for bytes it cannot read; the service treats the entry as a miss. */
   deserialize(bytes: Uint8Array): unknown;
+  /**
+   * Optional: a copy of `value`, an object this serializer's `deserialize` returned, equal to
+   * what deserializing the same bytes again would give and sharing nothing mutable with
+   * `value`; `undefined` when it cannot copy it. In-process hits (memory backend, L1) hand each
+   * reader such a copy of the value they keep decoded, and deserialize again without it.
+   */
+  copy?(value: object): unknown;
 }
 
 /** Thrown by serializers for values they cannot represent, naming where in the value. */

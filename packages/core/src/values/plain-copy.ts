@@ -5,24 +5,33 @@ export const NOT_PLAIN: unique symbol = Symbol('not plain data');
 const MAX_DEPTH = 64;
 
 /**
+ * Copies an object {@link plainCopy} does not know (a class instance), or gives
+ * {@link NOT_PLAIN} when it cannot either.
+ */
+export type OtherCopy = (value: object) => unknown;
+
+const NONE: OtherCopy = () => NOT_PLAIN;
+
+/**
  * A structural copy specialised for what the `json` and `msgpack` serializers produce: plain
- * objects, arrays, primitives, `Date`, `Map`, `Set`, `Uint8Array` and `Buffer`. Anything else (a
- * class instance such as a `Decimal`, nesting deeper than 64) gives {@link NOT_PLAIN}, and the
+ * objects, arrays, primitives, `Date`, `Map`, `Set`, `Uint8Array` and `Buffer`. Any other object
+ * (a class instance such as a `Decimal`) is handed to `other`; when it gives {@link NOT_PLAIN}
+ * (the default), or nesting is deeper than 64, the whole copy is {@link NOT_PLAIN} and the
  * caller deserializes the stored bytes again instead. Several times cheaper than parsing again
  * or `structuredClone` (numbers in `packages/core/README.md`, "Values and copies").
  *
  * Only for trees: a value reached twice is copied twice (serializer output never shares).
  */
-export function plainCopy(value: unknown): unknown {
-  return copy(value, 0);
+export function plainCopy(value: unknown, other: OtherCopy = NONE): unknown {
+  return copy(value, 0, other);
 }
 
-function copy(value: unknown, depth: number): unknown {
+function copy(value: unknown, depth: number, other: OtherCopy): unknown {
   if (typeof value !== 'object' || value === null) return value;
   if (depth > MAX_DEPTH) return NOT_PLAIN;
   const proto = Object.getPrototypeOf(value);
   if (proto === Object.prototype || proto === null)
-    return copyObject(value as Record<string, unknown>, proto, depth);
+    return copyObject(value as Record<string, unknown>, proto, depth, other);
   if (proto === Array.prototype) {
     const source = value as unknown[];
     const out: unknown[] = new Array(source.length);
@@ -30,7 +39,7 @@ function copy(value: unknown, depth: number): unknown {
       const item = source[i];
       if (typeof item !== 'object' || item === null) out[i] = item;
       else {
-        const copied = copy(item, depth + 1);
+        const copied = copy(item, depth + 1, other);
         if (copied === NOT_PLAIN) return NOT_PLAIN;
         out[i] = copied;
       }
@@ -43,8 +52,8 @@ function copy(value: unknown, depth: number): unknown {
   if (proto === Map.prototype) {
     const out = new Map<unknown, unknown>();
     for (const [k, v] of value as Map<unknown, unknown>) {
-      const key = copy(k, depth + 1);
-      const item = copy(v, depth + 1);
+      const key = copy(k, depth + 1, other);
+      const item = copy(v, depth + 1, other);
       if (key === NOT_PLAIN || item === NOT_PLAIN) return NOT_PLAIN;
       out.set(key, item);
     }
@@ -53,20 +62,25 @@ function copy(value: unknown, depth: number): unknown {
   if (proto === Set.prototype) {
     const out = new Set<unknown>();
     for (const v of value as Set<unknown>) {
-      const item = copy(v, depth + 1);
+      const item = copy(v, depth + 1, other);
       if (item === NOT_PLAIN) return NOT_PLAIN;
       out.add(item);
     }
     return out;
   }
-  return NOT_PLAIN;
+  return other(value);
 }
 
-function copyObject(source: Record<string, unknown>, proto: object | null, depth: number): unknown {
+function copyObject(
+  source: Record<string, unknown>,
+  proto: object | null,
+  depth: number,
+  other: OtherCopy,
+): unknown {
   const out: Record<string, unknown> = proto === null ? Object.create(null) : {};
   for (const key in source) {
     const item = source[key];
-    const copied = typeof item !== 'object' || item === null ? item : copy(item, depth + 1);
+    const copied = typeof item !== 'object' || item === null ? item : copy(item, depth + 1, other);
     if (copied === NOT_PLAIN) return NOT_PLAIN;
     // `JSON.parse` makes `__proto__` an own property; assigning it would set the prototype.
     if (key === '__proto__')
