@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import { CacheUsageError } from '../errors.js';
 
 /**
@@ -39,7 +39,7 @@ export function argumentsHash(args: readonly unknown[]): string {
 
 /** SHA-256 of a string as 22 base64url characters (132 bits). */
 export function hashString(text: string): string {
-  return createHash('sha256').update(text).digest('base64url').slice(0, 22);
+  return hash('sha256', text, 'base64url').slice(0, 22);
 }
 
 /** Thrown inside {@link encode} in strict mode; containers prepend their segment on the way out. */
@@ -88,49 +88,70 @@ function encode(value: unknown, seen: Set<object>, strict: boolean): string {
   if (seen.has(obj)) return '[Circular]';
   seen.add(obj);
   try {
-    if (Array.isArray(obj)) return `[${obj.map((v, i) => child(v, seen, strict, () => `[${i}]`)).join(',')}]`;
-    if (obj instanceof Date) return `Date(${Number.isNaN(obj.getTime()) ? 'NaN' : obj.toISOString()})`;
-    if (obj instanceof Map) {
-      const entries = [...obj]
-        .map(
-          ([k, v]) =>
-            `${child(k, seen, strict, () => '.<map key>')}=>${child(v, seen, strict, () => `.get(${String(k)})`)}`,
-        )
-        .sort();
-      return `Map{${entries.join(',')}}`;
+    const proto = Object.getPrototypeOf(obj) as object | null;
+    if (proto !== Object.prototype && proto !== null) {
+      const known = encodeBuiltIn(obj, seen, strict);
+      if (known !== undefined) return known;
     }
-    if (obj instanceof Set)
-      return `Set{${[...obj]
-        .map((v) => child(v, seen, strict, () => '.<set member>'))
-        .sort()
-        .join(',')}}`;
-    if (ArrayBuffer.isView(obj)) {
-      return `${obj.constructor.name}(${Buffer.from(obj.buffer, obj.byteOffset, obj.byteLength).toString('base64')})`;
-    }
-    if (obj instanceof RegExp) return `RegExp(${String(obj)})`;
     const json = (obj as { toJSON?: () => unknown }).toJSON;
     if (typeof json === 'function')
       return `${obj.constructor?.name ?? 'Object'}(${child(json.call(obj), seen, strict, () => '.toJSON()')})`;
     if (strict) checkSeeable(obj);
-    const keys = Object.keys(obj).sort();
-    const body = keys.map(
-      (k) =>
-        `${JSON.stringify(k)}:${child((obj as Record<string, unknown>)[k], seen, strict, () => `.${k}`)}`,
-    );
-    return `${className(obj)}{${body.join(',')}}`;
+    const keys = Object.keys(obj);
+    if (keys.length > 1) keys.sort();
+    let body = '';
+    for (let i = 0; i < keys.length; i++) {
+      const k = keys[i]!;
+      const item = (obj as Record<string, unknown>)[k];
+      const text = strict ? child(item, seen, true, () => `.${k}`) : encode(item, seen, false);
+      body += `${i === 0 ? '' : ','}${JSON.stringify(k)}:${text}`;
+    }
+    return `${className(proto)}{${body}}`;
   } finally {
     seen.delete(obj);
   }
 }
 
+/** An array or an instance of a built-in class the encoding knows; `undefined` for any other. */
+function encodeBuiltIn(obj: object, seen: Set<object>, strict: boolean): string | undefined {
+  if (Array.isArray(obj)) {
+    let body = '';
+    for (let i = 0; i < obj.length; i++) {
+      const item = strict ? child(obj[i], seen, true, () => `[${i}]`) : encode(obj[i], seen, false);
+      body += i === 0 ? item : `,${item}`;
+    }
+    return `[${body}]`;
+  }
+  if (obj instanceof Date) return `Date(${Number.isNaN(obj.getTime()) ? 'NaN' : obj.toISOString()})`;
+  if (obj instanceof Map) {
+    const entries = [...obj]
+      .map(
+        ([k, v]) =>
+          `${child(k, seen, strict, () => '.<map key>')}=>${child(v, seen, strict, () => `.get(${String(k)})`)}`,
+      )
+      .sort();
+    return `Map{${entries.join(',')}}`;
+  }
+  if (obj instanceof Set)
+    return `Set{${[...obj]
+      .map((v) => child(v, seen, strict, () => '.<set member>'))
+      .sort()
+      .join(',')}}`;
+  if (ArrayBuffer.isView(obj)) {
+    return `${obj.constructor.name}(${Buffer.from(obj.buffer, obj.byteOffset, obj.byteLength).toString('base64')})`;
+  }
+  if (obj instanceof RegExp) return `RegExp(${String(obj)})`;
+  return undefined;
+}
+
 /**
- * `''` for a plain object, else its class name: instances of two classes with no enumerable
- * state (Prisma's `JsonNull`, `DbNull`, `AnyNull`) must not encode like each other or `{}`.
+ * `''` for a plain object (whose prototype is `proto`), else its class name: instances of two
+ * classes with no enumerable state (Prisma's `JsonNull`, `DbNull`, `AnyNull`) must not encode
+ * like each other or `{}`.
  */
-function className(obj: object): string {
-  const proto = Object.getPrototypeOf(obj) as { constructor?: { name?: string } } | null;
+function className(proto: object | null): string {
   if (proto === null || proto === Object.prototype) return '';
-  return proto.constructor?.name || 'anonymous class';
+  return (proto as { constructor?: { name?: string } }).constructor?.name || 'anonymous class';
 }
 
 /** Plain objects only: a class instance may keep its state where `Object.keys` cannot see it. */
