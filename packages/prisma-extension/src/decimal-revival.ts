@@ -27,6 +27,8 @@ export class DecimalRevival {
   readonly #fields = new Map<string, ReadonlySet<string>>();
   /** Models whose results may hold a Decimal (their own fields or through relations). */
   readonly #reaches = new Set<string>();
+  /** The serializer gives a `Decimal` back as one (`prismaSerializer`): nothing to revive. */
+  #kept = false;
 
   constructor(
     dataModel: RuntimeDataModel,
@@ -58,7 +60,8 @@ export class DecimalRevival {
   /**
    * Refuses to start when the schema has a Decimal field and `serializer` gives back neither a
    * `Decimal` nor its string for one (a custom serializer that loses it): a
-   * {@link CacheUsageError} naming the model and field, instead of a failing hit later.
+   * {@link CacheUsageError} naming the model and field, instead of a failing hit later. One
+   * that gives back a `Decimal` leaves {@link revive} nothing to do.
    */
   checkRoundTrip(serializer: Serializer): void {
     const first = this.#fields.entries().next();
@@ -76,7 +79,10 @@ export class DecimalRevival {
       failure = `: ${error instanceof Error ? error.message : String(error)}`;
     }
     const revived = typeof back === 'string' ? back : this.Decimal.isDecimal(back) ? String(back) : undefined;
-    if (revived === '1234.5678') return;
+    if (revived === '1234.5678') {
+      this.#kept = back !== revived;
+      return;
+    }
     throw new CacheUsageError(
       `${model}.${field} is a Decimal and the cache's serializer (${serializer.name}) cannot round-trip Prisma's Decimal${failure}; use a JSON serializer (the default) or prismaSerializer(Prisma)`,
       'cache.serializer',
@@ -85,6 +91,7 @@ export class DecimalRevival {
 
   /** Revives the Decimal fields of `value`, a result of `model` (at fluent `path`), in place. */
   revive(model: string, path: readonly string[] | undefined, value: unknown): unknown {
+    if (this.#kept) return value;
     let target: string | undefined = model;
     for (const step of path ?? []) {
       if (step === 'select' || step === 'include') continue;

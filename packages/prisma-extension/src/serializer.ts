@@ -1,15 +1,16 @@
 import { JsonSerializer, type JsonType } from '@tagcache/core';
 
-/** The part of Prisma's `Decimal` class the cache needs (decimal.js). */
+/** The part of Prisma's `Decimal` class the cache needs (decimal.js): built from its string or copied. */
 export interface DecimalClass<D> {
-  new (value: string): D;
+  new (value: string | D): D;
   isDecimal?(value: unknown): boolean;
 }
 
 /**
  * The JSON serializer types that round-trip Prisma's values: `Decimal`, rebuilt with the
- * client's own class at full precision. (Date, BigInt and `Uint8Array` are built into the
- * core's JSON serializer; Json values are plain data.)
+ * client's own class at full precision, and copied (not parsed again) on an in-process hit.
+ * (Date, BigInt and `Uint8Array` are built into the core's JSON serializer; Json values are
+ * plain data.)
  */
 export function prismaJsonTypes<D extends object>(Decimal: DecimalClass<D>): JsonType[] {
   const decimal: JsonType<D> = {
@@ -18,6 +19,7 @@ export function prismaJsonTypes<D extends object>(Decimal: DecimalClass<D>): Jso
       value instanceof Decimal || (typeof Decimal.isDecimal === 'function' && Decimal.isDecimal(value)),
     encode: (value) => String(value),
     decode: (data) => new Decimal(String(data)),
+    copy: (value) => new Decimal(value),
   };
   return [decimal as JsonType];
 }

@@ -38,6 +38,38 @@ export function fidelityTests(db: () => TestDatabase): void {
       expect(hit.managerId).toBe(miss.managerId);
     });
 
+    it("mutating a hit's Date, Decimal, Bytes and Json in place never changes what the next caller gets", async () => {
+      const c = cachedClient(db());
+      const { alice } = await seed(c.prisma);
+      const read = () =>
+        c.db.user.findUniqueOrThrow({
+          where: { id: alice.id },
+          include: { posts: { orderBy: { id: 'asc' } } },
+        });
+      const miss = await read();
+      const q0 = c.queries();
+      const hit = await read();
+      hit.createdAt.setTime(0);
+      hit.posts[0]?.publishedAt?.setTime(0);
+      (hit.balance as unknown as { d: number[] }).d[0] = 9;
+      (hit.posts[0]!.price as unknown as { d: number[] }).d[0] = 9;
+      hit.avatar?.fill(7);
+      (hit.meta as { nested: { v: unknown[] } }).nested.v.push('mutated');
+      const next = await read();
+      expect(c.queries()).toBe(q0); // both were hits
+      expect(next).toEqual(miss);
+      expect(next.createdAt.getTime()).toBe(miss.createdAt.getTime());
+      expect(next.posts[0]?.publishedAt).toEqual(new Date(Date.UTC(2024, 0, 2)));
+      expect(next.balance.toString()).toBe('1234.5678');
+      expect(next.posts[0]?.price?.toString()).toBe('9.99');
+      expect([...(next.avatar ?? [])]).toEqual([0, 1, 2, 253, 254, 255]);
+      expect(next.meta).toEqual({
+        since: '2020-01-01T00:00:00.000Z',
+        $t: 'Date',
+        nested: { v: [1, 'x', null] },
+      });
+    });
+
     it('Decimal aggregates keep their precision and class', async () => {
       const c = cachedClient(db());
       await seed(c.prisma);
