@@ -89,17 +89,27 @@ export class DecimalRevival {
     );
   }
 
+  /** Whether {@link revive} may change a result of `model` at fluent `path` (else it is skipped). */
+  revives(model: string, path: readonly string[] | undefined): boolean {
+    return !this.#kept && this.#target(model, path) !== undefined;
+  }
+
   /** Revives the Decimal fields of `value`, a result of `model` (at fluent `path`), in place. */
   revive(model: string, path: readonly string[] | undefined, value: unknown): unknown {
     if (this.#kept) return value;
+    const target = this.#target(model, path);
+    if (target !== undefined) this.#value(target, value);
+    return value;
+  }
+
+  /** The model of the result at `path`, when results of it may hold a Decimal. */
+  #target(model: string, path: readonly string[] | undefined): string | undefined {
     let target: string | undefined = model;
     for (const step of path ?? []) {
       if (step === 'select' || step === 'include') continue;
       target = target === undefined ? undefined : this.graph.relation(target, step)?.target;
     }
-    if (target === undefined || !this.#reaches.has(target)) return value;
-    this.#value(target, value);
-    return value;
+    return target !== undefined && this.#reaches.has(target) ? target : undefined;
   }
 
   #value(model: string, value: unknown): void {

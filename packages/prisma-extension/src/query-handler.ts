@@ -49,31 +49,35 @@ export class QueryHandler {
 
   /**
    * `query.$allModels.$allOperations`. A read asked for Accelerate's info (by
-   * `.withAccelerateInfo()`) resolves to `{ data, info }`.
+   * `.withAccelerateInfo()`) resolves to `{ data, info }`. A cached read's promise is the
+   * core's own (no promise of the extension's in between).
    */
-  async modelOperation(params: QueryParams): Promise<unknown> {
-    if (!wantsInfo(params.args)) return this.#operation(params, undefined);
+  modelOperation(params: QueryParams): Promise<unknown> {
+    try {
+      return wantsInfo(params.args) ? this.#withInfo(params) : this.#operation(params, undefined);
+    } catch (error) {
+      return Promise.reject(error);
+    }
+  }
+
+  async #withInfo(params: QueryParams): Promise<unknown> {
     const seen: ReadObservation = {};
     const data = await this.#operation({ ...params, args: withoutInfoFlag(params.args) }, seen);
     return { data, info: accelerateInfo(seen) };
   }
 
-  async #operation(params: QueryParams, seen: ReadObservation | undefined): Promise<unknown> {
+  /** A model operation; may throw (a bad cache option) before it returns a promise. */
+  #operation(params: QueryParams, seen: ReadObservation | undefined): Promise<unknown> {
     const model = params.model ?? '';
     const { operation } = params;
     const { args, request } = takeCacheArgs(params.args);
-    const run = (): Promise<unknown> => Promise.resolve(params.query(args));
-    if (WRITE_OPERATIONS.has(operation)) {
-      const result = await run(); // a failed write throws here and invalidates nothing
-      await this.touched(
-        this.rows.write(model, operation, args, result),
-        params,
-        this.source(model, operation),
-      );
-      return result;
-    }
-    if (!CACHED.has(operation) || transactionKind(params) !== undefined) return run();
-    if (!this.#shouldCache(model, operation as CachedOperation, request)) return run();
+    if (WRITE_OPERATIONS.has(operation)) return this.#write(params, model, operation, args);
+    if (
+      !CACHED.has(operation) ||
+      transactionKind(params) !== undefined ||
+      !this.#shouldCache(model, operation as CachedOperation, request)
+    )
+      return runQuery(params, args);
     const options = request || {};
     const tags = this.rows.read(model, operation, args);
     const path = params.__internalParams?.dataPath;
@@ -94,16 +98,28 @@ export class QueryHandler {
     const modelSettings = this.options.model(model);
     const ttl = options.ttl ?? (modelSettings ? modelSettings.ttl : undefined) ?? this.options.ttl;
     const swr = options.swr ?? this.options.swr;
-    const value = await this.cached(
+    const value = this.cached(
       key,
-      [...tags, ...(options.tags ?? [])],
+      options.tags === undefined ? tags : [...tags, ...options.tags],
       ttl,
       swr,
-      run,
+      queryRunner(params, args),
       this.source(model, operation),
       seen,
     );
-    return this.decimals.revive(model, path, value);
+    if (!this.decimals.revives(model, path)) return value;
+    return value.then((v) => this.decimals.revive(model, path, v));
+  }
+
+  /** A write: runs it, then invalidates what it touched (a failed write throws and invalidates nothing). */
+  async #write(params: QueryParams, model: string, operation: string, args: unknown): Promise<unknown> {
+    const result = await runQuery(params, args);
+    await this.touched(
+      this.rows.write(model, operation, args, result),
+      params,
+      this.source(model, operation),
+    );
+    return result;
   }
 
   /** `$executeRaw*`: invalidates the declared models and tags, or every model. */
@@ -132,8 +148,7 @@ export class QueryHandler {
 
   /** `$queryRaw*` under `$queryRawCached`: cached with the declared dependencies. */
   rawRead(params: QueryParams, declared: RawCacheOptions): Promise<unknown> {
-    const run = (): Promise<unknown> => Promise.resolve(params.query(params.args));
-    if (transactionKind(params) !== undefined) return run();
+    if (transactionKind(params) !== undefined) return runQuery(params, params.args);
     const tags = [
       ...this.models(declared.models, 'models').map((m) => this.tag(m)),
       ...(declared.tags ?? []),
@@ -148,7 +163,14 @@ export class QueryHandler {
       ...(declared.key !== undefined ? { custom: declared.key } : {}),
     });
     const { ttl, swr } = { ttl: declared.ttl ?? this.options.ttl, swr: declared.swr ?? this.options.swr };
-    return this.cached(key, tags, ttl, swr, run, this.source('$raw', params.operation));
+    return this.cached(
+      key,
+      tags,
+      ttl,
+      swr,
+      queryRunner(params, params.args),
+      this.source('$raw', params.operation),
+    );
   }
 
   /** The tag of a model's reads over many rows (raw reads declare these): its table's. */
@@ -230,6 +252,16 @@ export class QueryHandler {
   #client(): unknown {
     return this.keyContext ? [this.clientContext, this.keyContext()] : this.clientContext;
   }
+}
+
+/** Runs the query Prisma handed the hook, with `args`, as a promise. */
+function runQuery(params: QueryParams, args: unknown): Promise<unknown> {
+  return Promise.resolve(params.query(args));
+}
+
+/** The loader of a cached read: the query, run only on a miss. */
+function queryRunner(params: QueryParams, args: unknown): () => Promise<unknown> {
+  return () => Promise.resolve(params.query(args));
 }
 
 /** Prisma's errors carry the client version; a query that failed must fail again, not be retried. */
