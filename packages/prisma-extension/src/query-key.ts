@@ -1,4 +1,4 @@
-import { stableHash } from '@tagcache/core';
+import { hashString, stableStringify } from '@tagcache/core';
 
 /** What makes two reads share an entry: everything else about them must be equal. */
 export interface KeyParts {
@@ -19,23 +19,28 @@ export interface KeyParts {
 }
 
 /**
- * `<prefix><schemaVersion>:<Model>:<operation>:<hash>`. The hash is a stable hash of the
- * arguments and client settings: independent of object key order, and `1`, `'1'`, `1n`, a
- * Date and a Decimal all hash differently.
+ * Canonical texts up to this length are the key as they are (like row tags' values), longer
+ * ones a digest: hashing a short text costs more than the bytes it saves.
+ */
+const MAX_PLAIN_ARGS = 64;
+
+/**
+ * `<prefix><schemaVersion>:<Model>:<operation>:<args>`, where `<args>` is `a:` and the
+ * canonical text of the arguments and client settings when it is at most 64 characters, else
+ * its SHA-256 digest: independent of object key order, and `1`, `'1'`, `1n`, a Date and a
+ * Decimal all differ.
  */
 export function queryKey(parts: KeyParts): string {
   const head = `${parts.prefix}${parts.schemaVersion}:${parts.model}:${parts.operation}:`;
   if (parts.custom !== undefined) return `${head}k:${parts.custom}`;
   const { path, read } = parts;
-  return (
-    head +
-    stableHash({
-      args: parts.args ?? null,
-      client: parts.client ?? null,
-      ...(path !== undefined && path.length > 0 ? { path } : {}),
-      ...(read !== undefined ? { read } : {}),
-    })
-  );
+  const text = stableStringify({
+    args: parts.args ?? null,
+    client: parts.client ?? null,
+    ...(path !== undefined && path.length > 0 ? { path } : {}),
+    ...(read !== undefined ? { read } : {}),
+  });
+  return text.length > MAX_PLAIN_ARGS ? head + hashString(text) : `${head}a:${text}`;
 }
 
 /**
