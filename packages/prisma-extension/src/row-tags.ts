@@ -37,6 +37,10 @@ const KEY_TYPES = new Set(['Int', 'BigInt', 'String']);
  */
 export class RowTags {
   readonly #keys = new Map<string, readonly UniqueKey[]>();
+  /** `<prefix>row:<table>:<columns>=` of each usable unique key. */
+  readonly #rowHeads = new Map<UniqueKey, string>();
+  /** Each model's list tag, built once. */
+  readonly #lists = new Map<string, string>();
 
   constructor(
     readonly prefix: string,
@@ -53,12 +57,21 @@ export class RowTags {
         );
       const usableKeys = list.filter((k) => k.fields.every(usable));
       if (usableKeys.length > 0) this.#keys.set(model, usableKeys);
+      for (const key of usableKeys) {
+        const columns = key.fields.map((f) => names.column(model, f)).join(',');
+        this.#rowHeads.set(key, `${prefix}row:${names.table(model)}:${columns}=`);
+      }
     }
   }
 
   /** The tag of `model`'s reads over many rows (and of reads reaching it through relations). */
   list(model: string): string {
-    return modelTag(this.prefix, this.names.table(model));
+    let tag = this.#lists.get(model);
+    if (tag === undefined) {
+      tag = modelTag(this.prefix, this.names.table(model));
+      this.#lists.set(model, tag);
+    }
+    return tag;
   }
 
   /** The epoch every row read of `model` carries; a model-wide write bumps it. */
@@ -69,11 +82,11 @@ export class RowTags {
   /** The tags a read of `model` carries. */
   read(model: string, operation: string, args: unknown): string[] {
     const related = relatedModels(this.graph, model, args);
-    const through = [...related].map((m) => this.list(m));
     const where = isObject(args) ? args.where : undefined;
     const pins = ROW_READS.has(operation) && !related.has(model) ? this.#pins(model, where) : [];
-    if (pins.length === 0) return unique([this.list(model), ...through]);
-    return unique([this.rows(model), ...pins, ...through]);
+    const tags = pins.length === 0 ? [this.list(model)] : [this.rows(model), ...pins];
+    for (const m of related) tags.push(this.list(m));
+    return unique(tags);
   }
 
   /** The tags a write of `model` invalidates, once it returned `result`. */
@@ -95,13 +108,13 @@ export class RowTags {
   #pins(model: string, source: unknown): string[] {
     const tags: string[] = [];
     for (const key of this.#keys.get(model) ?? []) {
-      const tag = this.#pin(model, key, source, false);
+      const tag = this.#pin(key, source, false);
       if (tag !== undefined) tags.push(tag);
     }
     return tags;
   }
 
-  #pin(model: string, key: UniqueKey, source: unknown, row: boolean): string | undefined {
+  #pin(key: UniqueKey, source: unknown, row: boolean): string | undefined {
     if (!isObject(source)) return undefined;
     const compound = key.fields.length > 1;
     const holder = compound && !row ? source[key.name] : source;
@@ -112,10 +125,8 @@ export class RowTags {
       if (encoded === undefined) return undefined;
       values.push(encoded);
     }
-    const columns = key.fields.map((f) => this.names.column(model, f)).join(',');
-    const text = values.join(',');
-    const table = this.names.table(model);
-    return `${this.prefix}row:${table}:${columns}=${text.length > 64 ? hashString(text) : text}`;
+    const text = values.length === 1 ? values[0]! : values.join(',');
+    return `${this.#rowHeads.get(key)}${text.length > 64 ? hashString(text) : text}`;
   }
 
   /** Row tags of the written row's keys, old and new; the rows epoch when one is unknown. */
@@ -130,8 +141,8 @@ export class RowTags {
     const tags: string[] = [];
     let unknown = false;
     for (const key of keys) {
-      const before = this.#pin(model, key, where, false);
-      const after = this.#pin(model, key, result, true);
+      const before = this.#pin(key, where, false);
+      const after = this.#pin(key, result, true);
       const touched = changed === 'all' || key.fields.some((f) => changed.has(f));
       if (before !== undefined) tags.push(before);
       if (after !== undefined) tags.push(after);
@@ -170,6 +181,6 @@ function encode(value: unknown): string | undefined {
   return undefined;
 }
 
-function unique(tags: readonly string[]): string[] {
-  return [...new Set(tags)];
+function unique(tags: string[]): string[] {
+  return tags.length < 2 ? tags : [...new Set(tags)];
 }

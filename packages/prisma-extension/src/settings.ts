@@ -60,10 +60,16 @@ export function resolveSettings(options: CacheExtensionOptions): ExtensionSettin
   }
   const lookup = (name: string): boolean | ModelCacheOptions | undefined =>
     models[name] ?? models[name.charAt(0).toLowerCase() + name.slice(1)];
+  // Resolved once per model name (every read asks, twice).
+  const resolved = new Map<string, false | ModelCacheOptions>();
   const model = (name: string): false | ModelCacheOptions => {
-    const setting = lookup(name);
-    if (setting === false) return false;
-    return setting === true || setting === undefined ? {} : setting;
+    let found = resolved.get(name);
+    if (found === undefined) {
+      const setting = lookup(name);
+      found = setting === false ? false : setting === true || setting === undefined ? {} : setting;
+      resolved.set(name, found);
+    }
+    return found;
   };
   return {
     mode,
