@@ -12,6 +12,7 @@ import { currentScope, transactionKind } from './transactions.js';
 import {
   CACHED_OPERATIONS,
   type CachedOperation,
+  type QueryCacheOptions,
   type RawCacheOptions,
   type RawWriteOptions,
 } from './types.js';
@@ -27,6 +28,8 @@ export interface QueryParams {
 }
 
 const CACHED = new Set<string>(CACHED_OPERATIONS);
+/** A read's cache options when it gave none. */
+const NO_OPTIONS: QueryCacheOptions = Object.freeze({});
 
 /** The extension's behaviour, for one client: cached reads, invalidating writes, raw queries. */
 export class QueryHandler {
@@ -78,7 +81,7 @@ export class QueryHandler {
       !this.#shouldCache(model, operation as CachedOperation, request)
     )
       return runQuery(params, args);
-    const options = request || {};
+    const options = request || NO_OPTIONS;
     const tags = this.rows.read(model, operation, args);
     const path = params.__internalParams?.dataPath;
     const own = options.tags !== undefined || options.ttl !== undefined || options.swr !== undefined;
@@ -89,11 +92,11 @@ export class QueryHandler {
       operation,
       args,
       client: this.#client(),
-      ...(options.key !== undefined ? { custom: options.key } : {}),
-      ...(path !== undefined ? { path } : {}),
-      ...(own
-        ? { read: [options.tags ? [...options.tags].sort() : null, options.ttl ?? null, options.swr ?? null] }
-        : {}),
+      custom: options.key,
+      path,
+      read: own
+        ? [options.tags ? [...options.tags].sort() : null, options.ttl ?? null, options.swr ?? null]
+        : undefined,
     });
     const modelSettings = this.options.model(model);
     const ttl = options.ttl ?? (modelSettings ? modelSettings.ttl : undefined) ?? this.options.ttl;
@@ -225,12 +228,7 @@ export class QueryHandler {
   ): Promise<unknown> {
     if (seen !== undefined) seen.key = key;
     try {
-      const got = await this.cache.getOrSetReport(key, run, {
-        tags,
-        source,
-        ...(ttl !== undefined ? { ttl } : {}),
-        ...(swr !== undefined ? { grace: swr } : {}),
-      });
+      const got = await this.cache.getOrSetReport(key, run, { tags, source, ttl, grace: swr });
       if (seen !== undefined) {
         seen.outcome = got.outcome;
         if (got.storedAt !== undefined) seen.storedAt = got.storedAt;

@@ -34,12 +34,10 @@ export function queryKey(parts: KeyParts): string {
   const head = `${parts.prefix}${parts.schemaVersion}:${parts.model}:${parts.operation}:`;
   if (parts.custom !== undefined) return `${head}k:${parts.custom}`;
   const { path, read } = parts;
-  const text = stableStringify({
-    args: parts.args ?? null,
-    client: parts.client ?? null,
-    ...(path !== undefined && path.length > 0 ? { path } : {}),
-    ...(read !== undefined ? { read } : {}),
-  });
+  const keyed: Record<string, unknown> = { args: parts.args ?? null, client: parts.client ?? null };
+  if (path !== undefined && path.length > 0) keyed.path = path;
+  if (read !== undefined) keyed.read = read;
+  const text = stableStringify(keyed);
   return text.length > MAX_PLAIN_ARGS ? head + hashString(text) : `${head}a:${text}`;
 }
 
