@@ -73,6 +73,22 @@ describe('stableStringify', () => {
     expect(encoded[3]).toBe(encoded[2]); // a null-prototype object is plain data too
   });
 
+  it('writes strings and keys as JSON does, escapes and non-ASCII included (property)', () => {
+    fc.assert(
+      fc.property(
+        fc.oneof(
+          fc.string({ unit: 'binary' }),
+          // The characters at the edges of what needs escaping, often.
+          fc.string({ unit: fc.constantFrom('a', ' ', '~', '"', '\\', '\n', '\u007f', 'é', '\ud800', '😀') }),
+        ),
+        (text) => {
+          expect(stableStringify(text)).toBe(JSON.stringify(text));
+          expect(stableStringify({ [text]: 1 })).toBe(`{${JSON.stringify(text)}:1}`);
+        },
+      ),
+    );
+  });
+
   it('survives cycles', () => {
     const a: Record<string, unknown> = {};
     a.self = a;

@@ -64,7 +64,7 @@ function child(value: unknown, seen: Set<object>, strict: boolean, segment: () =
 function encode(value: unknown, seen: Set<object>, strict: boolean): string {
   switch (typeof value) {
     case 'string':
-      return JSON.stringify(value);
+      return quote(value);
     case 'number':
       return Number.isFinite(value) ? String(value) : `#${String(value)}`;
     case 'bigint':
@@ -104,12 +104,24 @@ function encode(value: unknown, seen: Set<object>, strict: boolean): string {
       const k = keys[i]!;
       const item = (obj as Record<string, unknown>)[k];
       const text = strict ? child(item, seen, true, () => `.${k}`) : encode(item, seen, false);
-      body += `${i === 0 ? '' : ','}${JSON.stringify(k)}:${text}`;
+      body += `${i === 0 ? '' : ','}${quote(k)}:${text}`;
     }
     return `${className(proto)}{${body}}`;
   } finally {
     seen.delete(obj);
   }
+}
+
+/**
+ * `JSON.stringify(text)`, without calling it in the common case: printable ASCII other than
+ * the double quote and the backslash needs no escaping.
+ */
+function quote(text: string): string {
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c < 0x20 || c > 0x7e || c === 0x22 || c === 0x5c) return JSON.stringify(text);
+  }
+  return `"${text}"`;
 }
 
 /** An array or an instance of a built-in class the encoding knows; `undefined` for any other. */
