@@ -1,4 +1,10 @@
-import { type CacheService, type CacheSource, CacheUsageError, LoaderError } from '@tagcache/core';
+import {
+  type CacheService,
+  type CacheSource,
+  CacheUsageError,
+  type GetOrSetReport,
+  LoaderError,
+} from '@tagcache/core';
 import { accelerateInfo, type ReadObservation, wantsInfo, withoutInfoFlag } from './accelerate-info.js';
 import type { DecimalRevival } from './decimal-revival.js';
 import { WRITE_OPERATIONS } from './invalidation.js';
@@ -34,7 +40,7 @@ const NO_OPTIONS: QueryCacheOptions = Object.freeze({});
 /** The extension's behaviour, for one client: cached reads, invalidating writes, raw queries. */
 export class QueryHandler {
   /** One source object per model and operation (metrics key on its identity; bounded by the schema). */
-  readonly #sources = new Map<string, CacheSource>();
+  readonly #sources = new Map<string, Map<string, CacheSource>>();
 
   constructor(
     readonly cache: CacheService,
@@ -183,11 +189,15 @@ export class QueryHandler {
 
   /** The metrics source of a model's operation (`{ kind: 'prisma', model, operation }`), built once. */
   source(model: string, operation: string): CacheSource {
-    const id = `${model}.${operation}`;
-    let source = this.#sources.get(id);
+    let ofModel = this.#sources.get(model);
+    if (ofModel === undefined) {
+      ofModel = new Map();
+      this.#sources.set(model, ofModel);
+    }
+    let source = ofModel.get(operation);
     if (source === undefined) {
       source = { kind: 'prisma', model, operation };
-      this.#sources.set(id, source);
+      ofModel.set(operation, source);
     }
     return source;
   }
@@ -217,7 +227,7 @@ export class QueryHandler {
    * cached, as do Prisma errors of a load this caller shared; anything else going wrong runs
    * the query.
    */
-  async cached(
+  cached(
     key: string,
     tags: readonly string[],
     ttl: ExtensionSettings['ttl'],
@@ -227,19 +237,14 @@ export class QueryHandler {
     seen?: ReadObservation,
   ): Promise<unknown> {
     if (seen !== undefined) seen.key = key;
-    try {
-      const got = await this.cache.getOrSetReport(key, run, { tags, source, ttl, grace: swr });
-      if (seen !== undefined) {
-        seen.outcome = got.outcome;
-        if (got.storedAt !== undefined) seen.storedAt = got.storedAt;
-      }
-      return got.value;
-    } catch (error) {
-      if (error instanceof LoaderError && (!error.shared || isPrismaError(error.cause))) throw error.cause;
-      if (error instanceof CacheUsageError) throw error;
-      if (seen !== undefined) seen.outcome = 'degraded';
-      return run();
-    }
+    return this.cache
+      .getOrSetReport(key, run, { tags, source, ttl, grace: swr })
+      .then(seen === undefined ? reportValue : (got) => observed(got, seen), (error: unknown) => {
+        if (error instanceof LoaderError && (!error.shared || isPrismaError(error.cause))) throw error.cause;
+        if (error instanceof CacheUsageError) throw error;
+        if (seen !== undefined) seen.outcome = 'degraded';
+        return run();
+      });
   }
 
   #shouldCache(model: string, operation: CachedOperation, request: QueryCacheRequest): boolean {
@@ -250,6 +255,16 @@ export class QueryHandler {
   #client(): unknown {
     return this.keyContext ? [this.clientContext, this.keyContext()] : this.clientContext;
   }
+}
+
+/** `got.value`. */
+const reportValue = (got: GetOrSetReport<unknown>): unknown => got.value;
+
+/** `got.value`, noting how it was obtained in `seen`. */
+function observed(got: GetOrSetReport<unknown>, seen: ReadObservation): unknown {
+  seen.outcome = got.outcome;
+  if (got.storedAt !== undefined) seen.storedAt = got.storedAt;
+  return got.value;
 }
 
 /** Runs the query Prisma handed the hook, with `args`, as a promise. */
