@@ -88,7 +88,6 @@ export class QueryHandler {
     )
       return runQuery(params, args);
     const options = request || NO_OPTIONS;
-    const tags = this.rows.read(model, operation, args);
     const path = params.__internalParams?.dataPath;
     const own = options.tags !== undefined || options.ttl !== undefined || options.swr !== undefined;
     const key = queryKey({
@@ -104,6 +103,19 @@ export class QueryHandler {
         ? [options.tags ? [...options.tags].sort() : null, options.ttl ?? null, options.swr ?? null]
         : undefined,
     });
+    const source = this.source(model, operation);
+    const revives = this.decimals.revives(model, path);
+    // A fresh hit held in this process is answered here, without a promise of the core's or
+    // the read's tags (only a miss needs those).
+    const hit = this.cache.hitNow(key, { source });
+    if (hit !== undefined) {
+      if (seen !== undefined) {
+        seen.key = key;
+        observed(hit, seen);
+      }
+      return Promise.resolve(revives ? this.decimals.revive(model, path, hit.value) : hit.value);
+    }
+    const tags = this.rows.read(model, operation, args);
     const modelSettings = this.options.model(model);
     const ttl = options.ttl ?? (modelSettings ? modelSettings.ttl : undefined) ?? this.options.ttl;
     const swr = options.swr ?? this.options.swr;
@@ -113,10 +125,10 @@ export class QueryHandler {
       ttl,
       swr,
       queryRunner(params, args),
-      this.source(model, operation),
+      source,
       seen,
     );
-    if (!this.decimals.revives(model, path)) return value;
+    if (!revives) return value;
     return value.then((v) => this.decimals.revive(model, path, v));
   }
 
