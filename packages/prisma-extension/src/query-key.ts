@@ -1,4 +1,4 @@
-import { hashString, stableStringify } from '@tagcache/core';
+import { stableHash } from '@tagcache/core';
 
 /** What makes two reads share an entry: everything else about them must be equal. */
 export interface KeyParts {
@@ -19,16 +19,9 @@ export interface KeyParts {
 }
 
 /**
- * Canonical texts up to this length are the key as they are (like row tags' values), longer
- * ones a digest: hashing a short text costs more than the bytes it saves.
- */
-const MAX_PLAIN_ARGS = 64;
-
-/**
- * `<prefix><schemaVersion>:<Model>:<operation>:<args>`, where `<args>` is `a:` and the
- * canonical text of the arguments and client settings when it is at most 64 characters, else
- * its SHA-256 digest: independent of object key order, and `1`, `'1'`, `1n`, a Date and a
- * Decimal all differ.
+ * `<prefix><schemaVersion>:<Model>:<operation>:<hash>`. The hash is a stable hash of the
+ * arguments and client settings: independent of object key order, and `1`, `'1'`, `1n`, a
+ * Date and a Decimal all hash differently.
  */
 export function queryKey(parts: KeyParts): string {
   const head = `${parts.prefix}${parts.schemaVersion}:${parts.model}:${parts.operation}:`;
@@ -37,8 +30,7 @@ export function queryKey(parts: KeyParts): string {
   const keyed: Record<string, unknown> = { args: parts.args ?? null, client: parts.client ?? null };
   if (path !== undefined && path.length > 0) keyed.path = path;
   if (read !== undefined) keyed.read = read;
-  const text = stableStringify(keyed);
-  return text.length > MAX_PLAIN_ARGS ? head + hashString(text) : `${head}a:${text}`;
+  return head + stableHash(keyed);
 }
 
 /**
