@@ -132,7 +132,7 @@ async function onDatabase(
 
 function goals(concurrency: number): string[] {
   const lines = [
-    'Goal: tagcache memory ≥ 0.8× the naive JSON Map (the limit of a serialized in-memory hit).',
+    'Goal: tagcache memory ≥ 0.9× the naive JSON Map (the limit of a serialized in-memory hit).',
     'Goal: tagcache Redis ahead of prisma-extension-redis, with correct types.',
   ];
   if (concurrency > 1) lines.push(`Goal: at ${concurrency} in flight, no cache slower than uncached Prisma.`);
