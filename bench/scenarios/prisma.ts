@@ -29,10 +29,12 @@ const PAGES = POSTS / PAGE;
 const STRIDE = 5;
 const UNIQUE_KEYS = POSTS / STRIDE;
 /**
- * Rounds kept short: 8 tables of 5 subjects must fit in a couple of minutes on 2 cores. (At 32 in
- * flight a round lasts at least 32 × 64 operations, ~2 s for uncached findMany.)
+ * The measure's defaults (5 rounds of 300 ms after a warm-up round): with 3 rounds of 200 ms the
+ * first table measured (SQLite, one at a time) ran its subjects barely warmed up, and two runs
+ * of the same code differed by up to 40% on it. All 8 tables of 5 subjects take ~2.5 min on 2
+ * cores.
  */
-const MEASURE = { roundMs: 200, rounds: 3 };
+const MEASURE = { roundMs: 300, rounds: 5 };
 
 interface Query {
   readonly name: string;
