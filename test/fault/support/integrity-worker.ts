@@ -17,13 +17,14 @@ export type LoggedOp = { worker: string } & (
 );
 
 /**
- * What the bus did in one worker: a message published (with the sender's instance id), or
- * received from `sender`. Pub/sub keeps one sender's messages in order, so the n-th message a
- * worker received from a sender is that sender's n-th published message.
+ * What the bus did in one worker: a message handed to the bus to publish (with the sender's
+ * instance id), or a message received from `sender`. The two lists do not pair up one to one:
+ * a bus that owes the others a `clear` (a PUBLISH failed or timed out) skips what it is handed
+ * and sends that `clear` itself.
  */
 export type BusRecord =
   | { op: 'published'; worker: string; sender: string; message: BusMessage; at: number }
-  | { op: 'received'; worker: string; sender: string; at: number };
+  | { op: 'received'; worker: string; sender: string; at: number; message?: BusMessage };
 
 /** What a worker sends back. */
 export interface WorkerLog {
@@ -54,7 +55,7 @@ while ((await cache.health()).bus === 'disconnected') await new Promise((resolve
 
 /** The backend's own bus, with what it publishes and receives logged. */
 function loggedBus(bus: RedisBus): InvalidationBus {
-  bus.onMessage((_message, sender) => busLog.push({ op: 'received', worker, sender, at: now() }));
+  bus.onMessage((message, sender) => busLog.push({ op: 'received', worker, sender, at: now(), message }));
   return {
     get connected() {
       return bus.connected;

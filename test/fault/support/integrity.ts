@@ -100,12 +100,15 @@ export function violations(log: readonly LoggedOp[], bus?: readonly BusRecord[])
 
 /**
  * When a change became visible to `reader`: its end in its own process; elsewhere, when the
- * reader's process received its bus message (the last message its process published during it
- * that names its key or tag, a `clear` included), or its end when no such message was received.
+ * reader's process received the first message from the change's process, sent no earlier than
+ * the change's own message (the last one its process handed to the bus during it that names its
+ * key or tag), that names the key or tag or covers everything (`clear`, `pattern`); its end when
+ * no such message was received. Matched by content and time, not by position: a bus that owes
+ * a `clear` skips the messages it is handed and sends the `clear` instead.
  */
 export function visibleAt(bus: readonly BusRecord[]): (change: LoggedOp, reader: string) => number {
   const published = new Map<string, Extract<BusRecord, { op: 'published' }>[]>(); // by sender
-  const received = new Map<string, number[]>(); // by reader and sender, in order
+  const received = new Map<string, Extract<BusRecord, { op: 'received' }>[]>(); // by reader and sender, in order
   for (const record of bus) {
     if (record.op === 'published') {
       const list = published.get(record.sender) ?? [];
@@ -113,21 +116,28 @@ export function visibleAt(bus: readonly BusRecord[]): (change: LoggedOp, reader:
       published.set(record.sender, list);
     } else {
       const id = `${record.worker} ${record.sender}`;
-      received.set(id, [...(received.get(id) ?? []), record.at]);
+      const list = received.get(id) ?? [];
+      list.push(record);
+      received.set(id, list);
     }
   }
   const senderOf = new Map([...published.values()].map((list) => [list[0]!.worker, list[0]!.sender]));
   return (change, reader) => {
     const sender = senderOf.get(change.worker);
     if (change.worker === reader || sender === undefined) return change.end;
-    const list = published.get(sender)!;
     const names = change.op === 'invalidate' ? change.tags : [change.key];
-    let index = -1;
-    for (const [i, p] of list.entries()) {
-      if (p.at >= change.start && p.at <= change.end && names.some((n) => mentions(p.message, n))) index = i;
+    let sentAt: number | undefined;
+    for (const p of published.get(sender)!) {
+      if (p.at >= change.start && p.at <= change.end && names.some((n) => mentions(p.message, n)))
+        sentAt = p.at;
     }
-    const arrival = index < 0 ? undefined : received.get(`${reader} ${sender}`)?.[index];
-    return arrival === undefined ? change.end : Math.max(change.end, arrival);
+    if (sentAt === undefined) return change.end;
+    const arrival = received
+      .get(`${reader} ${sender}`)
+      ?.find(
+        (r) => r.at >= sentAt && (r.message === undefined || names.some((n) => mentions(r.message!, n))),
+      );
+    return arrival === undefined ? change.end : Math.max(change.end, arrival.at);
   };
 }
 
