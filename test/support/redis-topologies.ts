@@ -255,7 +255,10 @@ export async function startRestartableCluster(): Promise<RestartableCluster> {
       },
       restartNode: async (index) => {
         servers[index] = await startRedis(ports[index], args(ports[index]!), dirs[index]);
-        await waitUntil('cluster state ok after the restart', healthy, 200);
+        // The other masters must see it back (a gossip round past cluster-node-timeout): ~10 s
+        // on a quiet machine, more under a loaded CI; a bound on waiting for the server, not a
+        // figure under test.
+        await waitUntil('cluster state ok after the restart', healthy, 800);
       },
       healthy,
       stop: stopAll,
