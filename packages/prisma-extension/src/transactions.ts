@@ -1,12 +1,11 @@
-import { ScopedStorage } from '@tagcache/core/backend';
+import { AsyncLocalStorage } from 'node:async_hooks';
 
 /** Tags touched by the writes of one `$transaction` call, invalidated again after it settles. */
 export interface TransactionScope {
   readonly tags: Set<string>;
 }
 
-/** Enabled only while a `$transaction` runs (an enabled storage costs every promise of the process). */
-const scopes = new ScopedStorage<TransactionScope>();
+const scopes = new AsyncLocalStorage<TransactionScope>();
 
 /** Where a query runs: `undefined` outside a transaction, else the kind Prisma reports. */
 export function transactionKind(params: unknown): 'itx' | 'batch' | undefined {
