@@ -4,14 +4,13 @@
  * `node --expose-internals --import tsx load-scope-child.ts`; prints one JSON line.
  */
 import { createRequire } from 'node:module';
-import { ScopedStorage } from '../src/backend.js';
 import { CacheService, MemoryBackend } from '../src/index.js';
 
 const internals = createRequire(import.meta.url)('internal/async_hooks') as { initHooksExist(): boolean };
 const hooked = (): boolean => internals.initHooksExist();
 
 const cache = new CacheService({ backend: new MemoryBackend() });
-const seen: Record<string, boolean | number | string> = { before: hooked() };
+const seen: Record<string, boolean | number> = { before: hooked() };
 await cache.getOrSet('a', async () => {
   await null;
   seen.duringLoad = hooked();
@@ -37,15 +36,5 @@ await loadA;
 releaseB();
 seen.nested = (await loadB) === 'inner';
 seen.afterBoth = hooked();
-
-// The same storage for adapters (the Prisma extension's transaction and raw-query scopes).
-const storage = new ScopedStorage<string>();
-seen.storage = await storage.run('outer', async () => {
-  await null;
-  const inner = await storage.run('inner', async () => storage.getStore());
-  return `${inner},${storage.getStore()},${hooked()}`;
-});
-seen.storageOutside = storage.getStore() === undefined;
-seen.afterStorage = hooked();
 process.stdout.write(`${JSON.stringify(seen)}\n`);
 await cache.close();

@@ -27,8 +27,5 @@ it('the load scope is on only while a load runs; hits after a miss run without a
     whileOtherSettled: true,
     nested: true,
     afterBoth: false,
-    storage: 'inner,outer,true',
-    storageOutside: true,
-    afterStorage: false,
   });
 });

@@ -1,4 +1,4 @@
-import { ScopedStorage } from '../context/scoped-storage.js';
+import { AsyncLocalStorage } from 'node:async_hooks';
 import type { LoadContext } from './loader-context.js';
 
 /** A load in progress, as seen from the code its loader runs. */
@@ -13,22 +13,31 @@ export interface ActiveLoad {
 
 /**
  * Loads in progress along the current asynchronous call chain. Entered only on the load path
- * (a miss or a refresh), never on a hit, and off whenever no load runs (see
- * {@link ScopedStorage}): a process serving hits pays no async hook after its first miss.
+ * (a miss or a refresh), never on a hit, and disabled again whenever no load runs: on Node 20
+ * an enabled `AsyncLocalStorage` makes every promise of the process pay an async hook, so a
+ * process serving hits must not keep it on after its first miss.
  */
-const activeLoads = new ScopedStorage<ActiveLoad>();
+const activeLoads = new AsyncLocalStorage<ActiveLoad>();
+/** Loads of this process whose loader has not settled yet. */
+let running = 0;
 
 /**
  * Runs `loader` as the load of `fullKey` by `owner`, visible to {@link enclosingLoad} until it
  * settles.
  */
-export function runAsLoad<R>(
+export async function runAsLoad<R>(
   owner: object,
   fullKey: string,
   context: LoadContext<unknown>,
   loader: () => R | PromiseLike<R>,
 ): Promise<R> {
-  return activeLoads.run({ owner, fullKey, context, outer: activeLoads.getStore() }, loader);
+  running++;
+  try {
+    return await activeLoads.run({ owner, fullKey, context, outer: activeLoads.getStore() }, loader);
+  } finally {
+    // `run` enables the storage again for the next load.
+    if (--running === 0) activeLoads.disable();
+  }
 }
 
 /**
