@@ -13,31 +13,18 @@ export interface ActiveLoad {
 
 /**
  * Loads in progress along the current asynchronous call chain. Entered only on the load path
- * (a miss or a refresh), never on a hit, and disabled again whenever no load runs: on Node 20
- * an enabled `AsyncLocalStorage` makes every promise of the process pay an async hook, so a
- * process serving hits must not keep it on after its first miss.
+ * (a miss or a refresh), never on a hit, so it costs hits nothing.
  */
 const activeLoads = new AsyncLocalStorage<ActiveLoad>();
-/** Loads of this process whose loader has not settled yet. */
-let running = 0;
 
-/**
- * Runs `loader` as the load of `fullKey` by `owner`, visible to {@link enclosingLoad} until it
- * settles.
- */
-export async function runAsLoad<R>(
+/** Runs `loader` as the load of `fullKey` by `owner`, visible to {@link enclosingLoad}. */
+export function runAsLoad<R>(
   owner: object,
   fullKey: string,
   context: LoadContext<unknown>,
-  loader: () => R | PromiseLike<R>,
-): Promise<R> {
-  running++;
-  try {
-    return await activeLoads.run({ owner, fullKey, context, outer: activeLoads.getStore() }, loader);
-  } finally {
-    // `run` enables the storage again for the next load.
-    if (--running === 0) activeLoads.disable();
-  }
+  loader: () => R,
+): R {
+  return activeLoads.run({ owner, fullKey, context, outer: activeLoads.getStore() }, loader);
 }
 
 /**
