@@ -40,8 +40,14 @@ describe.each(tiers)('hitNow: %s', (_name, make) => {
     await cache.set('old', 1, { ttl: 0.02, grace: 60 });
     await cache.get('old');
     await new Promise((resolve) => setTimeout(resolve, 40));
-    expect(await cache.getOrSet('old', () => 2, { grace: 60 })).toBe(1); // stale within grace
+    // Stale within grace: getOrSet answers it and refreshes it behind the caller, held open here.
+    let finish!: (value: number) => void;
+    const refreshing = new Promise<number>((resolve) => {
+      finish = resolve;
+    });
+    expect(await cache.getOrSet('old', () => refreshing, { grace: 60 })).toBe(1);
     expect(cache.hitNow('old')).toBeUndefined(); // a stale answer needs getOrSet (it refreshes)
+    finish(2);
     const { hits, misses } = cache.stats();
     expect(cache.hitNow('absent')).toBeUndefined();
     expect(cache.stats()).toMatchObject({ hits, misses });
