@@ -197,11 +197,13 @@ export class CacheCore {
   /**
    * The synchronous part of {@link read}: the answer of the in-process tier (the memory backend
    * or the L1), or `undefined` when the shared backend must be asked. With `shared`, a hit is
-   * the kept decoded value itself, not the reader's copy.
+   * the kept decoded value itself, not the reader's copy. `operation` is the call a failure is
+   * reported for; `undefined` for a probe (`CacheService.hitNow`) whose caller reads again on anything
+   * but a hit, so that an unreadable entry is reported once, by that read.
    */
   readNow(
     fullKey: string,
-    operation: CacheOperation,
+    operation: CacheOperation | undefined,
     acceptStale: boolean,
     shared = false,
   ): ReadOutcome | undefined {
@@ -333,8 +335,8 @@ export class CacheCore {
   }
 
   /** Reports a failed read ({@link fail}) and answers it as a miss. */
-  failedRead(error: CacheError, operation: CacheOperation, key: string): ReadOutcome {
-    this.fail(error, operation, key);
+  failedRead(error: CacheError, operation: CacheOperation | undefined, key: string): ReadOutcome {
+    if (operation !== undefined) this.fail(error, operation, key);
     return FAILED;
   }
 }

@@ -1,6 +1,12 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { redisUrl } from '../../../test/support/test-servers.js';
-import { type CacheEvents, CacheService, MemoryBackend, RedisBackend } from '../src/index.js';
+import {
+  type CacheEvents,
+  CacheService,
+  MemoryBackend,
+  MsgpackSerializer,
+  RedisBackend,
+} from '../src/index.js';
 import { LoopbackHub } from '../src/testing/index.js';
 
 const url = redisUrl();
@@ -73,6 +79,22 @@ describe.each(tiers)('hitNow: %s', (_name, make) => {
   it('rejects a bad key like every other call', () => {
     const cache = make();
     expect(() => cache.hitNow('')).toThrow(/key/);
+  });
+});
+
+describe('hitNow on an unreadable entry', () => {
+  it('reports nothing itself: the getOrSet that follows reports the entry once', async () => {
+    const backend = new MemoryBackend();
+    // Another service on the same backend wrote the entry with its own serializer.
+    await new CacheService({ backend, serializer: new MsgpackSerializer() }).set('k', { n: 1 });
+    const cache = new CacheService({ backend });
+    const errors: CacheEvents['error'][] = [];
+    cache.on('error', (event) => errors.push(event));
+    expect(cache.hitNow('k')).toBeUndefined();
+    expect([errors.length, cache.stats().errors]).toEqual([0, 0]);
+    expect((await cache.getOrSetReport('k', () => ({ n: 2 }))).value).toEqual({ n: 2 });
+    expect(errors.map((event) => event.error.code)).toEqual(['SERIALIZATION']);
+    expect(cache.stats().errors).toBe(1);
   });
 });
 

@@ -1,6 +1,6 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { CacheService, MemoryBackend, RedisBackend } from '@tagcache/core';
+import { CacheService, MemoryBackend, RedisBackend, userKeyOf } from '@tagcache/core';
 import { cacheResponses as expressCache } from '@tagcache/middleware/express';
 import { cacheResponses as koaCache } from '@tagcache/middleware/koa';
 import express from 'express';
@@ -96,6 +96,68 @@ describe.each(caches())(
     });
   },
 );
+
+/**
+ * The middleware reads the kept entry itself (`hitNow` with `shared`): serving it in every way
+ * (200, 304, HEAD, a request asking `no-cache`) must leave that object exactly as it was stored.
+ */
+describe('serving a kept entry never changes it', () => {
+  const apps: [string, (cache: CacheService) => Server][] = [
+    [
+      'express',
+      (cache) => {
+        const app = express();
+        app.get('/page', expressCache({ cache, ttl: 60, tags: ['page'] }), (_req, res) => {
+          res.set('Cache-Control', 'public, max-age=60').json({ page: 1, list: [1, 2] });
+        });
+        return createServer(app);
+      },
+    ],
+    [
+      'koa',
+      (cache) => {
+        const app = new Koa();
+        app.use(koaCache({ cache, ttl: 60, tags: ['page'] }));
+        app.use((ctx) => {
+          ctx.set('Cache-Control', 'public, max-age=60');
+          ctx.body = { page: 1, list: [1, 2] };
+        });
+        return createServer(app.callback());
+      },
+    ],
+  ];
+
+  it.each(apps)('%s', async (_name, make) => {
+    const cache = new CacheService({ backend: new MemoryBackend() });
+    closing.push(() => cache.close());
+    const stored: string[] = [];
+    cache.on('set', (event) => stored.push(event.key));
+    const page = await listen(make(cache));
+    const first = await fetch(page);
+    const etag = first.headers.get('etag');
+    expect([first.status, etag === null]).toEqual([200, false]);
+    const key = userKeyOf(stored[0]!)!;
+    const kept = cache.hitNow<object>(key, { shared: true })!.value;
+    const snapshot = structuredClone(kept);
+    const served = [
+      await fetch(page),
+      await fetch(page, { headers: { 'If-None-Match': etag! } }),
+      await fetch(page, { method: 'HEAD' }),
+      await fetch(page, { headers: { 'Accept-Encoding': 'identity', 'Cache-Control': 'no-cache' } }),
+      await fetch(page),
+    ];
+    expect(served.map((response) => [response.status, response.headers.get('x-cache')])).toEqual([
+      [200, 'HIT'],
+      [304, 'HIT'],
+      [200, 'HIT'],
+      [200, 'HIT'],
+      [200, 'HIT'],
+    ]);
+    expect(await served[4]!.json()).toEqual({ page: 1, list: [1, 2] });
+    expect(cache.hitNow(key, { shared: true })!.value).toBe(kept);
+    expect(kept).toEqual(snapshot);
+  });
+});
 
 describe('the render cache (entries read from a shared backend) is bounded', () => {
   const settings = resolveSettings({ cache: new CacheService({ backend: new MemoryBackend() }) });

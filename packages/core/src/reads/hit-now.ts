@@ -13,7 +13,8 @@ export function hitNow<T>(
   options?: HitNowOptions,
 ): GetOrSetReport<T> | undefined {
   const fullKey = core.fullKey(key);
-  const read = core.readNow(fullKey, 'getOrSet', false, options?.shared === true);
+  // A probe: an unreadable entry is reported by the caller's `getOrSet` that follows, once.
+  const read = core.readNow(fullKey, undefined, false, options?.shared === true);
   if (read === undefined || read.state !== 'fresh') return undefined;
   core.hit(fullKey, false, options?.source, read.from);
   return { value: read.value as T, outcome: 'hit', stored: true, storedAt: read.entry.createdAt };

@@ -15,7 +15,7 @@ export function readInProcess(
   core: CacheCore,
   local: InProcessReads,
   fullKey: string,
-  operation: CacheOperation,
+  operation: CacheOperation | undefined,
   acceptStale: boolean,
   shared: boolean,
 ): ReadOutcome {
@@ -68,7 +68,7 @@ export function readL1(
   core: CacheCore,
   l1: L1Tier,
   fullKey: string,
-  operation: CacheOperation,
+  operation: CacheOperation | undefined,
   acceptStale: boolean,
   shared: boolean,
 ): ReadOutcome | undefined {
@@ -96,7 +96,7 @@ function answer(
   slot: Slot,
   entry: CacheEntry,
   fullKey: string,
-  operation: CacheOperation,
+  operation: CacheOperation | undefined,
   fresh: boolean,
   from: ReadTier,
   shared: boolean,

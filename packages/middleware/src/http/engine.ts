@@ -10,7 +10,7 @@ import { type Outcome, outcomeHeaders } from './cache-status.js';
 import { isNotModified } from './conditional.js';
 import type { Exchange } from './exchange.js';
 import { staleWindows } from './freshness.js';
-import { keptRendering, keptResponse } from './kept-responses.js';
+import { keptEntry, keptRendering } from './kept-responses.js';
 import { type Cached, type LoadPlan, loadResponse, OTHER_VARIANT } from './load-response.js';
 import { type RenderedResponse, renders } from './rendered.js';
 import { routeSource } from './route-source.js';
@@ -95,11 +95,12 @@ export function handleRequest(
   const now = settings.cache.hitNow<Cached>(key, { source, shared: true });
   const kept = now?.value;
   if (kept === undefined) return answer(key, plan, undefined);
-  const stored = keptResponse(kept);
+  const derived = keptEntry(kept);
+  const stored = derived.stored;
   if (stored === undefined) return answer(key, plan, undefined);
   if (!varyMatches(stored, request))
     return answer(key, plan, { kind: 'stored', key, stored, fallback: false, collapsed: false });
-  sendStored(settings, exchange, stored, keptRendering(kept, settings, stored), false, false);
+  sendStored(settings, exchange, stored, keptRendering(derived, settings, stored), false, false);
   return undefined;
 }
 

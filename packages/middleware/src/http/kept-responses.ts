@@ -4,7 +4,7 @@ import type { CacheResponsesSettings } from './settings.js';
 import { fromStoredEntry, type StoredResponse } from './stored-response.js';
 
 /** What is derived once from an entry the core keeps decoded in this process. */
-interface Kept {
+export interface Kept {
   readonly stored: StoredResponse | undefined;
   /** The last middleware that rendered it (its tag header settings), and that rendering. */
   settings?: CacheResponsesSettings;
@@ -19,24 +19,25 @@ interface Kept {
  */
 const kept = new WeakMap<object, Kept>();
 
-/** The stored response of a kept entry value (`undefined` for a foreign or old shape), read once. */
-export function keptResponse(value: object): StoredResponse | undefined {
+/**
+ * What is derived from a kept entry value: its stored response (`stored` is `undefined` for a
+ * foreign or old shape), read once.
+ */
+export function keptEntry(value: object): Kept {
   let found = kept.get(value);
   if (found === undefined) {
     found = { stored: fromStoredEntry(value) };
     kept.set(value, found);
   }
-  return found.stored;
+  return found;
 }
 
-/** The rendering of a kept entry value's response (see {@link keptResponse}), built once. */
+/** The rendering of a kept entry's response (see {@link keptEntry}), built once per middleware. */
 export function keptRendering(
-  value: object,
+  found: Kept,
   settings: CacheResponsesSettings,
   stored: StoredResponse,
 ): RenderedResponse {
-  const found = kept.get(value);
-  if (found === undefined) return renderStored(settings, stored);
   if (found.settings !== settings || found.rendered === undefined) {
     found.settings = settings;
     found.rendered = renderStored(settings, stored);
