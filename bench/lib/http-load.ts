@@ -43,7 +43,11 @@ export interface HttpRunResult {
 }
 
 const SERVER_FILE = fileURLToPath(new URL('./http-server.ts', import.meta.url));
-const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
+/**
+ * Servers start in `bench/`, where tsx reads `bench/tsconfig.json` (no `paths`): they load the
+ * built packages, as users do, not the sources (see run.ts).
+ */
+const BENCH_DIR = fileURLToPath(new URL('../', import.meta.url));
 
 interface RunningServer {
   readonly variant: HttpVariant;
@@ -153,7 +157,7 @@ function startServer(
     ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}/${variant.server}`] // main and loader threads: one file each
     : [];
   const child = fork(SERVER_FILE, [variant.server], {
-    cwd: REPO_ROOT,
+    cwd: BENCH_DIR,
     execArgv: ['--import', 'tsx', ...profile],
     env: { ...process.env, NODE_ENV: 'production', ...env },
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
