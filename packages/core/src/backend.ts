@@ -1,8 +1,9 @@
 /**
- * `@tagcache/core/backend`: what backend authors need. The backend contract, the `Result`
- * helpers every backend call returns, the entry codec (how a value and its tag versions are
- * stored), the resilience wrapper (timeout and circuit breaker), lock providers and glob
- * matching for `deletePattern`. The conformance suite is at `@tagcache/core/testing`.
+ * `@tagcache/core/backend`: what backend and adapter authors need. The backend contract, the
+ * `Result` helpers every backend call returns, the entry codec (how a value and its tag
+ * versions are stored), the resilience wrapper (timeout and circuit breaker), lock providers,
+ * glob matching for `deletePattern`, and `ScopedStorage` (an async scope that costs the
+ * process nothing while no scope runs). The conformance suite is at `@tagcache/core/testing`.
  * @packageDocumentation
  */
 
@@ -12,6 +13,7 @@ export {
   RedisLockProvider,
   resolveRedisConnection,
 } from './backends/redis/index.js';
+export { ScopedStorage } from './context/scoped-storage.js';
 export {
   type CacheEntry,
   decodeEntry,

@@ -2,6 +2,7 @@ import { AsyncLocalStorage } from 'node:async_hooks';
 import { Prisma } from '@prisma/client/extension';
 import { Decimal, type PrismaPromise, type Sql } from '@prisma/client/runtime/client';
 import { CacheUsageError, hashString } from '@tagcache/core';
+import { ScopedStorage } from '@tagcache/core/backend';
 import { type AccelerateCompat, accelerateCompat } from './accelerate.js';
 import { DecimalRevival } from './decimal-revival.js';
 import { ModelNames } from './model-names.js';
@@ -49,7 +50,8 @@ interface RawClient {
  */
 export function cacheExtension(options: CacheExtensionOptions) {
   const settings = resolveSettings(options);
-  const rawReads = new AsyncLocalStorage<RawCacheOptions>();
+  // Enabled only while a `$queryRawCached` runs (an enabled storage costs every promise).
+  const rawReads = new ScopedStorage<RawCacheOptions>();
   const rawWrites = new AsyncLocalStorage<RawWriteOptions>();
   const keyContext = options.keyContext;
 

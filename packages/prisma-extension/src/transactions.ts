@@ -1,11 +1,12 @@
-import { AsyncLocalStorage } from 'node:async_hooks';
+import { ScopedStorage } from '@tagcache/core/backend';
 
 /** Tags touched by the writes of one `$transaction` call, invalidated again after it settles. */
 export interface TransactionScope {
   readonly tags: Set<string>;
 }
 
-const scopes = new AsyncLocalStorage<TransactionScope>();
+/** Enabled only while a `$transaction` runs (an enabled storage costs every promise of the process). */
+const scopes = new ScopedStorage<TransactionScope>();
 
 /** Where a query runs: `undefined` outside a transaction, else the kind Prisma reports. */
 export function transactionKind(params: unknown): 'itx' | 'batch' | undefined {

@@ -1,4 +1,4 @@
-import { AsyncLocalStorage } from 'node:async_hooks';
+import { ScopedStorage } from '../context/scoped-storage.js';
 import type { LoadContext } from './loader-context.js';
 
 /** A load in progress, as seen from the code its loader runs. */
@@ -13,11 +13,15 @@ export interface ActiveLoad {
 
 /**
  * Loads in progress along the current asynchronous call chain. Entered only on the load path
- * (a miss or a refresh), never on a hit, so it costs hits nothing.
+ * (a miss or a refresh), never on a hit, and off once no load has run for a moment (see
+ * {@link ScopedStorage}): a process serving hits pays no async hook after its misses.
  */
-const activeLoads = new AsyncLocalStorage<ActiveLoad>();
+const activeLoads = new ScopedStorage<ActiveLoad>();
 
-/** Runs `loader` as the load of `fullKey` by `owner`, visible to {@link enclosingLoad}. */
+/**
+ * Runs `loader` as the load of `fullKey` by `owner`, visible to {@link enclosingLoad} until it
+ * settles.
+ */
 export function runAsLoad<R>(
   owner: object,
   fullKey: string,
