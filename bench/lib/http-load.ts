@@ -126,10 +126,24 @@ export async function measureHttp(
       notes.push(
         `Route handler calls after all rounds (1 = the priming miss only): ${afterward.join(', ')}.`,
       );
-    const cpuList = servers.map((server, i) => `${server.variant.name} ${Math.round(median(cpu[i]!))}`);
+    const cpuMedians = cpu.map((values) => median(values));
+    const cpuList = servers.map((server, i) => `${server.variant.name} ${Math.round(cpuMedians[i]!)}`);
     notes.push(
       `Server CPU time (user + system) per response, µs, median (steadier than req/s on a busy machine): ${cpuList.join(', ')}.`,
     );
+    const referenceIndex = servers.findIndex((server) => server.variant.reference === true);
+    if (referenceIndex >= 0) {
+      const reference = servers[referenceIndex]!.variant.name;
+      const ratios = servers
+        .filter((_server, i) => i !== referenceIndex)
+        .map((server) => {
+          const i = servers.indexOf(server);
+          return `${server.variant.name} ${(cpuMedians[referenceIndex]! / cpuMedians[i]!).toFixed(3)}×`;
+        });
+      notes.push(
+        `Responses per server CPU second × ${reference} (what req/s would be with the server the bottleneck; autocannon in one process leaves it partly idle): ${ratios.join(', ')}.`,
+      );
+    }
     notes.push(
       `autocannon in the parent process, each server in its own process; ${options.connections} connections, ` +
         `${options.warmupSeconds} s warm-up, median of ${rounds} interleaved rounds of ${roundSeconds} s; req/s.`,
