@@ -2,8 +2,8 @@
  * `@tagcache/core/backend`: what backend and adapter authors need. The backend contract, the
  * `Result` helpers every backend call returns, the entry codec (how a value and its tag
  * versions are stored), the resilience wrapper (timeout and circuit breaker), lock providers,
- * glob matching for `deletePattern`, and `ScopedStorage` (an async scope that costs the
- * process nothing while no scope runs). The conformance suite is at `@tagcache/core/testing`.
+ * glob matching for `deletePattern`, `ScopedStorage` (an async scope that costs the process
+ * nothing while no scope runs), and the unknown-option check adapters share. The conformance suite is at `@tagcache/core/testing`.
  * @packageDocumentation
  */
 
@@ -13,6 +13,7 @@ export {
   RedisLockProvider,
   resolveRedisConnection,
 } from './backends/redis/index.js';
+export { everyKeyOf, refuseUnknownKeys } from './config/unknown-keys.js';
 export { ScopedStorage } from './context/scoped-storage.js';
 export {
   type CacheEntry,

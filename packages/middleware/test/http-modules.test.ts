@@ -157,3 +157,17 @@ describe('conditional requests', () => {
     expect(isNotModified({ 'if-modified-since': 'Fri, 01 Jan 2027 00:00:00 GMT' }, gone)).toBe(false);
   });
 });
+
+describe('options', () => {
+  it('an option cacheResponses does not take (a typo) is refused, naming the closest', () => {
+    const cache = new CacheService({ backend: new MemoryBackend() });
+    const resolve = (options: object) => () =>
+      resolveSettings({ cache, ...options } as Parameters<typeof resolveSettings>[0]);
+    expect(resolve({ tll: 60 })).toThrow(CacheUsageError);
+    expect(resolve({ tll: 60 })).toThrow(
+      /^options\.tll: unknown key \(did you mean 'ttl'\?\); cacheResponses takes cache, ttl, /,
+    );
+    expect(resolve({ staleWhileRevalidate: 60 })).toThrow(/^options\.staleWhileRevalidate: unknown key; /);
+    expect(resolve({ ttl: 60, swr: 30, xCache: false })).not.toThrow();
+  });
+});

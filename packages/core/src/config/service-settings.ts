@@ -9,13 +9,28 @@ import { resolveBus } from '../tiers/resolve-bus.js';
 import { optionalMilliseconds } from '../time/duration.js';
 import type { CacheBackend } from '../types/backend.js';
 import { silentLogger } from '../types/logger.js';
-import type { CacheServiceOptions } from '../types/options.js';
+import type { CacheServiceOptions, ProtectionOptions, ResilienceOptions } from '../types/options.js';
+import { everyKeyOf, refuseUnknownKeys } from './unknown-keys.js';
+
+/** Every option `CacheService` takes (anything else is a typo, refused). */
+const SERVICE_OPTIONS = everyKeyOf<CacheServiceOptions>()([
+  ...(['backend', 'name', 'defaultTtl', 'prefix', 'serializer', 'allowV8', 'compress'] as const),
+  ...(['protection', 'resilience', 'tagTtl', 'clockSkew', 'logger', 'sharedValues', 'l1'] as const),
+  ...(['bus', 'purgers', 'purge'] as const),
+]);
+const PROTECTION_OPTIONS = everyKeyOf<ProtectionOptions>()(['enabled', 'lockTtl', 'maxWait']);
+const RESILIENCE_OPTIONS = everyKeyOf<ResilienceOptions>()(['timeout', 'circuitBreaker']);
 
 /** Validates `CacheServiceOptions` and converts them to the core's settings (throws `CacheUsageError`). */
 export function resolveSettings(options: CacheServiceOptions): CoreSettings {
   if (options === null || typeof options !== 'object') {
     throw new CacheUsageError('expected an options object with a backend', 'options');
   }
+  refuseUnknownKeys(options, SERVICE_OPTIONS, 'CacheService', 'options');
+  if (isObject(options.protection))
+    refuseUnknownKeys(options.protection, PROTECTION_OPTIONS, 'protection', 'protection');
+  if (isObject(options.resilience))
+    refuseUnknownKeys(options.resilience, RESILIENCE_OPTIONS, 'resilience', 'resilience');
   const raw = options.backend;
   if (!isBackend(raw)) {
     throw new CacheUsageError('expected a CacheBackend (e.g. new MemoryBackend())', 'backend');
@@ -101,4 +116,8 @@ function isBackend(value: unknown): value is CacheBackend {
       (m) => typeof b[m] === 'function',
     ) && typeof b.capabilities === 'object'
   );
+}
+
+function isObject(value: unknown): value is object {
+  return typeof value === 'object' && value !== null;
 }

@@ -7,6 +7,7 @@ import {
   silentLogger,
   toMilliseconds,
 } from '@tagcache/core';
+import { everyKeyOf, refuseUnknownKeys } from '@tagcache/core/backend';
 import { defaultKey } from './cache-key.js';
 import { compileTemplate, templateReadsHeader } from './key-template.js';
 import {
@@ -67,6 +68,14 @@ export interface HitMemo {
 /** Default `tagHeaderLimit`: keeps the whole head under nginx's 4 KiB proxy buffer and Node's 16 KiB. */
 export const DEFAULT_TAG_HEADER_LIMIT = 2048;
 
+/** Every option `cacheResponses` takes (anything else is a typo, refused). */
+const OPTIONS = everyKeyOf<CacheResponsesOptions>()([
+  ...(['cache', 'ttl', 'ttlFromResponse', 'targetedFields', 'key', 'tags', 'statuses'] as const),
+  ...(['maxBodySize', 'swr', 'staleIfError', 'allowAuthorization', 'allowCookies'] as const),
+  ...(['tagHeader', 'tagHeaderLimit', 'maxKeyLength', 'keyPrefix', 'cacheStatus', 'xCache'] as const),
+  'logger',
+]);
+
 /** Validates options; throws a `CacheUsageError` naming the field for bad ones. */
 export function resolveSettings<Native>(options: CacheResponsesOptions<Native>): CacheResponsesSettings {
   if (
@@ -76,6 +85,7 @@ export function resolveSettings<Native>(options: CacheResponsesOptions<Native>):
   ) {
     throw new CacheUsageError('cacheResponses needs { cache } (a CacheService)', 'cache');
   }
+  refuseUnknownKeys(options, OPTIONS, 'cacheResponses', 'options');
   const keyOption = options.key;
   const allowAuthorization = booleanOption(options.allowAuthorization, 'allowAuthorization', false);
   const allowCookies = booleanOption(options.allowCookies, 'allowCookies', false);
