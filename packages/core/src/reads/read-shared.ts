@@ -42,7 +42,9 @@ export function readSharedThen<R>(
     const backend = core.backend;
     const read = new SharedRead(core, fullKey, operation, acceptStale, next);
     if (backend.getTagged === undefined) return backend.get(fullKey).then((bytes) => read.resumeBytes(bytes));
-    const hint = core.hints?.get(fullKey) ?? tags;
+    const remembered = core.hints?.get(fullKey);
+    read.remembered = remembered;
+    const hint = remembered ?? tags;
     const prefix = core.tags.keyPrefix;
     return (
       core.boundedRead?.(fullKey, prefix, hint, undefined, read) ??
@@ -59,6 +61,8 @@ class SharedRead<R> implements Reader, ReadContinuation<Result<TaggedRead | unde
   readonly epoch: number;
   /** When the backend call began (`CacheCore.startCall`). */
   readonly #started: number;
+  /** The tag names remembered for the key when the read began (`TagHints`). */
+  remembered: readonly string[] | undefined = undefined;
 
   constructor(
     readonly core: CacheCore,
@@ -108,6 +112,8 @@ interface Reader {
   readonly acceptStale: boolean;
   /** The L1's epoch when the read began. */
   readonly epoch: number;
+  /** The tag names remembered for the key when the read began (nothing to remember again). */
+  readonly remembered: readonly string[] | undefined;
 }
 
 /**
@@ -135,7 +141,7 @@ function outcomeOf(
       if (decoded !== OTHER_TAGS) {
         entry = decoded;
         checked = true;
-        hints?.rememberNames(fullKey, tagNames);
+        if (tagNames !== reader.remembered) hints?.rememberNames(fullKey, tagNames);
       }
     }
     if (entry === undefined) {
