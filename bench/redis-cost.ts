@@ -9,7 +9,9 @@
  * `npx tsx redis-cost.ts [rounds=5] [opsPerRound=100000] [name filter]`. Environment: NOREF
  * leaves the reference out, REVERSE runs the subjects in reverse order (the first one of a
  * round pays for the previous one's garbage), TAGCACHE_BEFORE=<ESM bundle of another
- * @tagcache/core build> adds it as a subject (A/B in one process). For a profile:
+ * @tagcache/core build> adds it as a subject (A/B in one process), AFTER_LOAD runs one getOrSet
+ * miss first (as any application has: the load scope's AsyncLocalStorage then puts promise
+ * hooks on every promise of the process, the references' included). For a profile:
  * `node --cpu-prof --import tsx redis-cost.ts ...`.
  */
 
@@ -129,6 +131,10 @@ async function main(): Promise<void> {
     if ((await tagged.get(key(1))) === undefined) throw new Error('no hit');
     for (let i = 0; i < KEYS; i++) await bare.get(key(i));
     for (let i = 0; i < KEYS; i++) await beforeTagged?.get(key(i));
+    if (process.env.AFTER_LOAD !== undefined) {
+      await tagged.getOrSet('loaded', () => 1);
+      await beforeTagged?.getOrSet('loaded', () => 1);
+    }
     const candidates: Candidate[] = [
       { name: 'ioredis GET', op: async (i) => JSON.parse((await raw.get(`raw:${key(i)}`))!) },
       {

@@ -6,7 +6,12 @@ import { FailureWarning } from './observability/failure-warning.js';
 import type { ReadObservers } from './observability/read-observers.js';
 import type { CacheStats } from './observability/stats.js';
 import { readInProcess, readL1 } from './reads/read-local.js';
-import { readShared } from './reads/read-shared.js';
+import { readShared, readSharedThen } from './reads/read-shared.js';
+import {
+  type BoundedTaggedRead,
+  boundedTaggedRead,
+  type ReadContinuation,
+} from './resilience/bounded-reads.js';
 import type { Serializer } from './serializers/serializer.js';
 import { SingleFlight } from './stampede/single-flight.js';
 import { TagHints } from './tags/tag-hints.js';
@@ -96,6 +101,8 @@ export class CacheCore {
   readonly sharedValues: WeakMap<CacheEntry, { value: unknown }> | undefined;
   /** Tag names last seen per key, for backends that read tag versions with the entry. */
   readonly hints: TagHints | undefined;
+  /** The backend's bounded tagged read, if it offers one (Redis on one node, see `resilience/bounded-reads.ts`). */
+  readonly boundedRead: BoundedTaggedRead | undefined;
   /** The in-process tier in front of a shared backend, when configured. */
   readonly l1: L1Tier | undefined;
   /** Synchronous reads of an in-process backend (when there is no L1). */
@@ -125,6 +132,7 @@ export class CacheCore {
     this.decoded = inProcess ? new WeakMap() : undefined;
     this.sharedValues = inProcess && settings.sharedValues ? new WeakMap() : undefined;
     this.hints = settings.backend.getTagged ? new TagHints() : undefined;
+    this.boundedRead = settings.backend.getTagged ? boundedTaggedRead(settings.backend) : undefined;
     this.copies = new ValueCopies(settings.serializer, settings.sharedValues);
     this.#warning = settings.failureWarnings ? new FailureWarning(settings.name) : undefined;
   }
@@ -192,6 +200,16 @@ export class CacheCore {
     tags?: readonly string[],
   ): Promise<ReadOutcome> {
     return readShared(this, fullKey, operation, acceptStale, tags);
+  }
+
+  /** {@link readBackend}, whose outcome goes to `next` (see `readSharedThen`). */
+  readBackendThen<R>(
+    fullKey: string,
+    operation: CacheOperation,
+    acceptStale: boolean,
+    next: ReadContinuation<ReadOutcome, R>,
+  ): Promise<R> {
+    return readSharedThen(this, fullKey, operation, acceptStale, undefined, next);
   }
 
   /**

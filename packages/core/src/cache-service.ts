@@ -10,6 +10,7 @@ import { type CacheStats, emptyStats } from './observability/stats.js';
 import { PurgeDispatcher } from './purge/purge-dispatcher.js';
 import { resolvePurgeSettings } from './purge/purge-settings.js';
 import type { TagHeaderFormat } from './purge/purger.js';
+import { answerGet, GetAnswer } from './reads/get-answer.js';
 import { hitNow } from './reads/hit-now.js';
 import { ResilientBackend } from './resilience/resilient-backend.js';
 import type { Serializer } from './serializers/serializer.js';
@@ -81,17 +82,18 @@ export class CacheService {
   /** The value at `key`, or `defaultValue` (`undefined`) on a miss or a backend failure. */
   get<T = unknown>(key: string): Promise<T | undefined>;
   get<T>(key: string, defaultValue: T): Promise<T>;
-  async get<T>(key: string, defaultValue?: T): Promise<T | undefined> {
-    const core = this.#core;
-    const fullKey = core.fullKey(key);
-    // In-process answers (memory backend, L1) come without an await: one promise per call.
-    const read = core.readNow(fullKey, 'get', false) ?? (await core.readBackend(fullKey, 'get', false));
-    if (read.state === 'miss') {
-      core.miss(fullKey);
-      return defaultValue;
+  get<T>(key: string, defaultValue?: T): Promise<T | undefined> {
+    // One promise per call: in-process answers (memory backend, L1) come without an await, and
+    // a batched Redis hit is answered from the reply's callback (see `reads/read-shared.ts`).
+    try {
+      const core = this.#core;
+      const fullKey = core.fullKey(key);
+      const read = core.readNow(fullKey, 'get', false);
+      if (read !== undefined) return Promise.resolve(answerGet(core, fullKey, read, defaultValue));
+      return core.readBackendThen(fullKey, 'get', false, new GetAnswer(core, fullKey, defaultValue));
+    } catch (error) {
+      return Promise.reject(error);
     }
-    core.hit(fullKey, false, undefined, read.from);
-    return read.value as T;
   }
 
   /**

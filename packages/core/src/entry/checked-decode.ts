@@ -9,6 +9,12 @@ const MAGIC = [0x74, 0x63, 0x31, 0x3a]; // 'tc1:'
 const COLON = 0x3a;
 
 /**
+ * Where {@link decodeChecked} reads (module state rather than a closure per call: a decode is
+ * synchronous and never nested).
+ */
+let at = 0;
+
+/**
  * Decodes an entry read together with the current versions of the tags it is expected to carry
  * (a network backend's answer to a tag-name hint), comparing in place: the header's tag names
  * against `names`, each stamped version's bytes against `versions[i]`, the serializer's name
@@ -30,47 +36,48 @@ export function decodeChecked(
   if (end < 4 || buf[0] !== MAGIC[0] || buf[1] !== MAGIC[1] || buf[2] !== MAGIC[2] || buf[3] !== MAGIC[3]) {
     throw new MalformedEntryError('not a tagcache entry (bad magic)');
   }
-  let at = 4;
-  /** A decimal number terminated by ':' at `at`. */
-  const number = (): number => {
-    let value = 0;
-    let digits = 0;
-    let i = at;
-    for (; i < end; i++) {
-      const c = buf[i]!;
-      if (c === COLON) break;
-      if (c < 0x30 || c > 0x39 || digits > 15) throw new MalformedEntryError('malformed entry header');
-      value = value * 10 + (c - 0x30);
-      digits++;
-    }
-    if (i >= end || digits === 0) throw new MalformedEntryError('truncated entry header');
-    at = i + 1;
-    return value;
-  };
-  if (number() !== names.length) return OTHER_TAGS;
+  at = 4;
+  if (decimal(buf, end) !== names.length) return OTHER_TAGS;
   let changed = false;
   for (let t = 0; t < names.length; t++) {
-    const nameLength = number();
+    const nameLength = decimal(buf, end);
     if (at + nameLength > end) throw new MalformedEntryError('truncated entry header');
     if (!spells(buf, at, nameLength, names[t]!)) return OTHER_TAGS;
     at += nameLength;
-    const versionLength = number();
+    const versionLength = decimal(buf, end);
     if (at + versionLength > end) throw new MalformedEntryError('truncated entry header');
     // Keep reading the names: another tag list is a different answer (decode fully) than a change.
     if (!changed && !sameBytes(buf, at, versionLength, versions[t])) changed = true;
     at += versionLength;
   }
   if (changed) return TAGS_CHANGED;
-  const createdAt = number();
-  const freshUntil = number();
-  const staleUntil = number();
-  const serializerLength = number();
+  const createdAt = decimal(buf, end);
+  const freshUntil = decimal(buf, end);
+  const staleUntil = decimal(buf, end);
+  const serializerLength = decimal(buf, end);
   if (at + serializerLength > end) throw new MalformedEntryError('truncated entry header');
   const written = spells(buf, at, serializerLength, serializer)
     ? serializer
     : Buffer.from(buf.buffer, buf.byteOffset, buf.byteLength).toString('utf8', at, at + serializerLength);
   at += serializerLength;
   return new CheckedEntry(buf.subarray(at), written, names, versions, createdAt, freshUntil, staleUntil);
+}
+
+/** The decimal number terminated by ':' at {@link at}, which moves past the ':'. */
+function decimal(buf: Uint8Array, end: number): number {
+  let value = 0;
+  let digits = 0;
+  let i = at;
+  for (; i < end; i++) {
+    const c = buf[i]!;
+    if (c === COLON) break;
+    if (c < 0x30 || c > 0x39 || digits > 15) throw new MalformedEntryError('malformed entry header');
+    value = value * 10 + (c - 0x30);
+    digits++;
+  }
+  if (i >= end || digits === 0) throw new MalformedEntryError('truncated entry header');
+  at = i + 1;
+  return value;
 }
 
 /** An entry whose stamps are the expected names with the versions read: built on demand. */

@@ -3,8 +3,11 @@ import { MISS } from '../cache-core.js';
 import { decodeChecked, OTHER_TAGS, TAGS_CHANGED } from '../entry/checked-decode.js';
 import { type CacheEntry, decodeEntry } from '../entry/entry-codec.js';
 import { CacheError } from '../errors.js';
+import { asRead, type ReadContinuation } from '../resilience/bounded-reads.js';
+import type { Result } from '../result.js';
 import { sameNames } from '../tags/tag-hints.js';
 import { TagVersions } from '../tags/tag-versions.js';
+import type { TaggedRead } from '../types/backend.js';
 import type { CacheOperation } from '../types/events.js';
 
 /**
@@ -12,36 +15,119 @@ import type { CacheOperation } from '../types/events.js';
  * entry's tag versions read in the same round trip when the backend can. A current entry fills
  * the L1, unless something changed while the read ran (see `L1Tier.epoch`).
  */
-export async function readShared(
+export function readShared(
   core: CacheCore,
   fullKey: string,
   operation: CacheOperation,
   acceptStale: boolean,
   tags: readonly string[] | undefined,
 ): Promise<ReadOutcome> {
-  const backend = core.backend;
-  const hints = core.hints;
-  const epoch = core.l1?.epoch ?? 0;
-  let bytes: Uint8Array;
-  let tagVersions: readonly (Uint8Array | undefined)[] | undefined;
-  let tagNames: readonly string[] | undefined;
-  const started = core.startCall();
-  if (backend.getTagged) {
-    const read = await backend.getTagged(fullKey, core.tags.keyPrefix, hints?.get(fullKey) ?? tags);
-    if (started >= 0) core.endCall('get', started, read.ok);
-    if (!read.ok) return core.failedRead(read.error, operation, fullKey);
-    if (read.value === undefined) return MISS;
-    bytes = read.value.entry;
-    tagVersions = read.value.tagVersions;
-    tagNames = read.value.tagNames;
-  } else {
-    const read = await backend.get(fullKey);
-    if (started >= 0) core.endCall('get', started, read.ok);
-    if (!read.ok) return core.failedRead(read.error, operation, fullKey);
-    if (read.value === undefined) return MISS;
-    bytes = read.value;
+  return readSharedThen(core, fullKey, operation, acceptStale, tags, asRead());
+}
+
+/**
+ * {@link readShared}, whose outcome goes to `next` (the public call's own last step). On a
+ * backend that offers a bounded tagged read (Redis on one node), the decoding, the tag check
+ * and `next` run inside the reply's callback: one promise from the caller to the reply.
+ */
+export function readSharedThen<R>(
+  core: CacheCore,
+  fullKey: string,
+  operation: CacheOperation,
+  acceptStale: boolean,
+  tags: readonly string[] | undefined,
+  next: ReadContinuation<ReadOutcome, R>,
+): Promise<R> {
+  try {
+    const backend = core.backend;
+    const read = new SharedRead(core, fullKey, operation, acceptStale, next);
+    if (backend.getTagged === undefined) return backend.get(fullKey).then((bytes) => read.resumeBytes(bytes));
+    const remembered = core.hints?.get(fullKey);
+    read.remembered = remembered;
+    const hint = remembered ?? tags;
+    const prefix = core.tags.keyPrefix;
+    return (
+      core.boundedRead?.(fullKey, prefix, hint, undefined, read) ??
+      backend.getTagged(fullKey, prefix, hint).then((tagged) => read.resume(tagged))
+    );
+  } catch (error) {
+    return Promise.reject(error);
+  }
+}
+
+/** One shared read: what it needs to turn the backend's answer into an outcome for `next`. */
+class SharedRead<R> implements Reader, ReadContinuation<Result<TaggedRead | undefined>, R> {
+  /** The L1's epoch when the read began (see `L1Tier.epoch`). */
+  readonly epoch: number;
+  /** When the backend call began (`CacheCore.startCall`). */
+  readonly #started: number;
+  /** The tag names remembered for the key when the read began (`TagHints`). */
+  remembered: readonly string[] | undefined = undefined;
+
+  constructor(
+    readonly core: CacheCore,
+    readonly fullKey: string,
+    readonly operation: CacheOperation,
+    readonly acceptStale: boolean,
+    private readonly next: ReadContinuation<ReadOutcome, R>,
+  ) {
+    this.epoch = core.l1?.epoch ?? 0;
+    this.#started = core.startCall();
   }
 
+  /** The answer of `getTagged`. */
+  resume(read: Result<TaggedRead | undefined>): R | PromiseLike<R> {
+    const core = this.core;
+    if (this.#started >= 0) core.endCall('get', this.#started, read.ok);
+    if (!read.ok) return this.next.resume(core.failedRead(read.error, this.operation, this.fullKey));
+    const tagged = read.value;
+    if (tagged === undefined) return this.next.resume(MISS);
+    return this.#finish(tagged.entry, tagged.tagVersions, tagged.tagNames);
+  }
+
+  /** The answer of `get` (a backend without `getTagged`). */
+  resumeBytes(read: Result<Uint8Array | undefined>): R | PromiseLike<R> {
+    const core = this.core;
+    if (this.#started >= 0) core.endCall('get', this.#started, read.ok);
+    if (!read.ok) return this.next.resume(core.failedRead(read.error, this.operation, this.fullKey));
+    if (read.value === undefined) return this.next.resume(MISS);
+    return this.#finish(read.value, undefined, undefined);
+  }
+
+  #finish(
+    bytes: Uint8Array,
+    tagVersions: readonly (Uint8Array | undefined)[] | undefined,
+    tagNames: readonly string[] | undefined,
+  ): R | PromiseLike<R> {
+    const outcome = outcomeOf(this, bytes, tagVersions, tagNames);
+    return outcome instanceof Promise ? outcome.then((o) => this.next.resume(o)) : this.next.resume(outcome);
+  }
+}
+
+/** Who reads: the service, the key, and what the read is for. */
+interface Reader {
+  readonly core: CacheCore;
+  readonly fullKey: string;
+  readonly operation: CacheOperation;
+  readonly acceptStale: boolean;
+  /** The L1's epoch when the read began. */
+  readonly epoch: number;
+  /** The tag names remembered for the key when the read began (nothing to remember again). */
+  readonly remembered: readonly string[] | undefined;
+}
+
+/**
+ * The outcome of the entry `bytes` (with `tagVersions` read for `tagNames`, or for the
+ * header's names without them): synchronous, unless its tags must be read (rare).
+ */
+function outcomeOf(
+  reader: Reader,
+  bytes: Uint8Array,
+  tagVersions: readonly (Uint8Array | undefined)[] | undefined,
+  tagNames: readonly string[] | undefined,
+): ReadOutcome | Promise<ReadOutcome> {
+  const { core, fullKey, operation, acceptStale } = reader;
+  const hints = core.hints;
   let entry: CacheEntry | undefined = core.decoded?.get(bytes);
   let checked = false;
   try {
@@ -55,7 +141,7 @@ export async function readShared(
       if (decoded !== OTHER_TAGS) {
         entry = decoded;
         checked = true;
-        hints?.rememberNames(fullKey, tagNames);
+        if (tagNames !== reader.remembered) hints?.rememberNames(fullKey, tagNames);
       }
     }
     if (entry === undefined) {
@@ -63,7 +149,7 @@ export async function readShared(
       core.decoded?.set(bytes, entry);
     }
   } catch (error) {
-    const failure = CacheError.from(error, 'SERIALIZATION', { key: fullKey, backend: backend.name });
+    const failure = CacheError.from(error, 'SERIALIZATION', { key: fullKey, backend: core.backend.name });
     return core.failedRead(failure, operation, fullKey);
   }
   if (!checked) hints?.remember(fullKey, entry.tags);
@@ -75,17 +161,35 @@ export async function readShared(
     if (tagNames !== undefined && sameNames(entry.tags, tagNames)) {
       if (!TagVersions.matches(entry.tags, tagVersions!)) return MISS;
     } else if (tagVersions === undefined || tagNames !== undefined) {
-      const verified =
-        tagVersions === undefined
-          ? await core.tags.verify(entry.tags)
-          : await core.tags.verifyRead(entry.tags, tagNames!, tagVersions);
-      if (!verified.ok) return core.failedRead(verified.error, operation, fullKey);
-      if (!verified.value) return MISS;
+      return verifiedOutcome(reader, entry, fresh, tagVersions, tagNames);
     } else if (!TagVersions.matches(entry.tags, tagVersions)) {
       return MISS;
     }
   }
+  return currentOutcome(reader, entry, fresh);
+}
 
+/** {@link outcomeOf} for an entry whose tag versions were not all read with it. */
+async function verifiedOutcome(
+  reader: Reader,
+  entry: CacheEntry,
+  fresh: boolean,
+  tagVersions: readonly (Uint8Array | undefined)[] | undefined,
+  tagNames: readonly string[] | undefined,
+): Promise<ReadOutcome> {
+  const { core, fullKey, operation } = reader;
+  const verified =
+    tagVersions === undefined
+      ? await core.tags.verify(entry.tags)
+      : await core.tags.verifyRead(entry.tags, tagNames!, tagVersions);
+  if (!verified.ok) return core.failedRead(verified.error, operation, fullKey);
+  if (!verified.value) return MISS;
+  return currentOutcome(reader, entry, fresh);
+}
+
+/** The outcome of an entry found current: its value, deserialized once (and the L1 filled). */
+function currentOutcome(reader: Reader, entry: CacheEntry, fresh: boolean): ReadOutcome {
+  const { core, fullKey, operation, epoch } = reader;
   const serializer = core.settings.serializer;
   if (entry.serializer !== serializer.name) {
     const message = `entry was written by serializer '${entry.serializer}', this cache reads '${serializer.name}'`;

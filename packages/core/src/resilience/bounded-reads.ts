@@ -16,24 +16,44 @@ export interface CallBound {
 }
 
 /**
- * A tagged read (`CacheBackend.getTagged`) that honours a {@link CallBound} itself: it answers
- * by the deadline (with `bound.timedOut`) and reports every other answer to `bound.settled`, so
- * the resilience layer adds no promise, closure or deadline entry of its own to the call. It
- * returns `undefined` when it cannot take the call this way: the caller then watches an
- * ordinary `getTagged`.
+ * What a read does with its answer before it settles the caller's promise: the caller's own
+ * work (the service's decoding, tag check and hit counting), run inside the reply's callback,
+ * so that a read costs one promise from the public call to the reply.
  */
-export type BoundedTaggedRead = (
+export interface ReadContinuation<T, R> {
+  /** The caller's answer from the read's (called once; a promise it returns is adopted). */
+  resume(answer: T): R | PromiseLike<R>;
+}
+
+const AS_READ: ReadContinuation<unknown, unknown> = { resume: (answer) => answer };
+
+/** A {@link ReadContinuation} that answers the read as it came (one shared object). */
+export function asRead<T>(): ReadContinuation<T, T> {
+  return AS_READ as ReadContinuation<T, T>;
+}
+
+/**
+ * A tagged read (`CacheBackend.getTagged`) that hands its answer to a {@link ReadContinuation}
+ * and settles one promise with what that returns. With a {@link CallBound} it also honours
+ * the bound itself: it answers by the deadline (with `bound.timedOut`) and reports every
+ * other answer to `bound.settled`, so the resilience layer adds no promise, closure or
+ * deadline entry of its own to the call. It returns `undefined` when it cannot take the call
+ * this way: the caller then uses an ordinary `getTagged`.
+ */
+export type BoundedTaggedRead = <R>(
   key: string,
   tagKeyPrefix: string,
   tagHint: readonly string[] | undefined,
-  bound: CallBound,
-) => Promise<Result<TaggedRead | undefined>> | undefined;
+  bound: CallBound | undefined,
+  next: ReadContinuation<Result<TaggedRead | undefined>, R>,
+) => Promise<R> | undefined;
 
 const offered = new WeakMap<CacheBackend, BoundedTaggedRead>();
 
 /**
  * Registers `backend`'s bounded tagged read (kept out of the public backend contract: it is
- * the built-in Redis backend's batched hit path, see `backends/redis/hinted-read.ts`).
+ * the built-in Redis backend's batched hit path, see `backends/redis/hinted-read.ts`, and the
+ * resilience layer's pass-through to it).
  */
 export function offerBoundedTaggedRead(backend: CacheBackend, read: BoundedTaggedRead): void {
   offered.set(backend, read);

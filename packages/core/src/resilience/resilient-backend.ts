@@ -8,7 +8,7 @@ import type {
   TaggedRead,
 } from '../types/backend.js';
 import type { BackendConnection } from '../types/connection.js';
-import { boundedTaggedRead, type CallBound } from './bounded-reads.js';
+import { asRead, boundedTaggedRead, type CallBound, offerBoundedTaggedRead } from './bounded-reads.js';
 import { CircuitBreaker, type CircuitBreakerSettings, type CircuitState } from './circuit-breaker.js';
 import { DeadlineQueue } from './deadline-queue.js';
 
@@ -71,9 +71,20 @@ export class ResilientBackend implements CacheBackend {
     this.getTagged = getTagged
       ? (key: string, prefix: string, hint?: readonly string[]): Promise<Result<TaggedRead | undefined>> =>
           this.#pass(key) ??
-          bounded?.(key, prefix, hint, bound) ??
+          bounded?.(key, prefix, hint, bound, asRead()) ??
           this.#watch(getTagged(key, prefix, hint), key)
       : undefined;
+    if (getTagged !== undefined && bounded !== undefined) {
+      // The service's continued read: the inner backend's bounded read under this layer's bound.
+      offerBoundedTaggedRead(this, (key, prefix, hint, _bound, next) => {
+        const refused = this.#pass(key);
+        if (refused !== undefined) return refused.then((result) => next.resume(result));
+        return (
+          bounded(key, prefix, hint, bound, next) ??
+          this.#watch(getTagged(key, prefix, hint), key).then((result) => next.resume(result))
+        );
+      });
+    }
     const peek = inner.peek?.bind(inner);
     this.peek = peek ? (key: string) => this.#pass(key) ?? this.#watch(peek(key), key) : undefined;
   }

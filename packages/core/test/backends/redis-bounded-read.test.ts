@@ -1,3 +1,4 @@
+import { createHook } from 'node:async_hooks';
 import { CacheService, RedisBackend } from '@tagcache/core';
 import type { ResilientBackend } from '@tagcache/core/backend';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -43,6 +44,34 @@ describe.skipIf(!hasBinary('redis-server'))('batched Redis hits under the timeou
       await (cache.backend as ResilientBackend).inner.health();
     }
   }
+
+  /** Promises made while `reads` concurrent gets of `item` (one batch) run and settle. */
+  async function promisesOf(reads: number): Promise<number> {
+    let promises = 0;
+    const hook = createHook({
+      init(_id, type) {
+        if (type === 'PROMISE') promises++;
+      },
+    }).enable();
+    try {
+      const values = await Promise.all(Array.from({ length: reads }, () => cache.get('item')));
+      expect(values).toEqual(Array.from({ length: reads }, () => 'value'));
+    } finally {
+      hook.disable();
+    }
+    return promises;
+  }
+
+  it('a batched hit costs get one promise, settled from the reply (no layer awaits another)', async () => {
+    // Promise hooks are on in every process that ever ran a load (the load scope's
+    // AsyncLocalStorage): there, each promise and await of a hit costs more. Counted per get as
+    // the difference between batches of 40 and 20 reads (the batch's own promises cancel out,
+    // give or take one); `Promise.all` makes one more per read. Each layer that awaited the
+    // next made two (its own and the await's): 6 per get before.
+    await promisesOf(20);
+    const perGet = ((await promisesOf(40)) - (await promisesOf(20))) / 20;
+    expect(Math.round(perGet)).toBe(2);
+  });
 
   it('each read of a stalled batch times out once; a hit between failures resets the count', async () => {
     const resilient = cache.backend as ResilientBackend;

@@ -1,6 +1,6 @@
 import type { Cluster } from 'ioredis';
 import type { CacheError } from '../../errors.js';
-import type { CallBound } from '../../resilience/bounded-reads.js';
+import type { CallBound, ReadContinuation } from '../../resilience/bounded-reads.js';
 import type { TimedOperation } from '../../resilience/deadline-queue.js';
 import { err, ok, type Result } from '../../result.js';
 import type { TaggedRead } from '../../types/backend.js';
@@ -34,32 +34,34 @@ export function hintedRead(
 }
 
 /**
- * The single-node hot path of {@link hintedRead}, answering a `Result` straight from the batch's
- * reply callback: one promise per read between the caller and the reply. With a `bound` (the
- * resilience layer's, see `resilience/bounded-reads.ts`) the read also keeps its own deadline
- * and tells the breaker how it went, so nothing wraps it.
+ * The single-node hot path of {@link hintedRead}: the read's `Result` goes to `next` straight
+ * from the batch's reply callback, and what `next` returns settles the one promise between the
+ * caller and the reply. With a `bound` (the resilience layer's, see
+ * `resilience/bounded-reads.ts`) the read also keeps its own deadline and tells the breaker
+ * how it went, so nothing wraps it.
  */
-export function batchedHintedRead(
+export function batchedHintedRead<R>(
   batcher: MgetBatcher,
   key: string,
   tagKeys: TagKeys,
   tagKeyPrefix: string,
   hint: readonly string[],
   toError: (error: unknown, key: string) => CacheError,
-  bound?: CallBound,
-): Promise<Result<TaggedRead | undefined>> {
+  bound: CallBound | undefined,
+  next: ReadContinuation<Result<TaggedRead | undefined>, R>,
+): Promise<R> {
   const keys: string[] = new Array(hint.length + 1);
   keys[0] = key;
   for (let i = 0; i < hint.length; i++) keys[i + 1] = tagKeys.of(tagKeyPrefix, hint[i]!);
-  return new Promise((resolve) => {
-    const read = new BatchedHintedRead(keys, hint, toError, bound, resolve);
+  return new Promise((resolve, reject) => {
+    const read = new BatchedHintedRead(keys, hint, toError, bound, next, resolve, reject);
     bound?.deadlines.track(read);
     batcher.add(read);
   });
 }
 
 /** One hinted read in a batch: its answer, its failure or its timeout, whichever comes first. */
-class BatchedHintedRead implements BatchRead, TimedOperation {
+class BatchedHintedRead<R> implements BatchRead, TimedOperation {
   slots = NO_SLOTS;
   settled = false;
   deadline = 0;
@@ -69,7 +71,9 @@ class BatchedHintedRead implements BatchRead, TimedOperation {
     private readonly hint: readonly string[],
     private readonly toError: (error: unknown, key: string) => CacheError,
     private readonly bound: CallBound | undefined,
-    private readonly resolve: (result: Result<TaggedRead | undefined>) => void,
+    private readonly next: ReadContinuation<Result<TaggedRead | undefined>, R>,
+    private readonly resolve: (answer: R | PromiseLike<R>) => void,
+    private readonly reject: (error: unknown) => void,
   ) {}
 
   answer(values: readonly (Buffer | null)[]): void {
@@ -88,13 +92,22 @@ class BatchedHintedRead implements BatchRead, TimedOperation {
   }
 
   timedOut(): void {
-    this.resolve(this.bound!.timedOut(this.keys[0]!));
+    this.resume(this.bound!.timedOut(this.keys[0]!));
   }
 
   private settle(result: Result<TaggedRead | undefined>): void {
     this.settled = true;
     this.bound?.settled(result);
-    this.resolve(result);
+    this.resume(result);
+  }
+
+  /** Settles the caller's promise with `next`'s answer (the batcher's callbacks must not throw). */
+  private resume(result: Result<TaggedRead | undefined>): void {
+    try {
+      this.resolve(this.next.resume(result));
+    } catch (error) {
+      this.reject(error);
+    }
   }
 }
 

@@ -2,7 +2,7 @@ import { performance } from 'node:perf_hooks';
 import type { Cluster, Redis } from 'ioredis';
 import { CacheError, CacheUsageError } from '../../errors.js';
 import { globToRedisPattern } from '../../keys/glob.js';
-import { type CallBound, offerBoundedTaggedRead } from '../../resilience/bounded-reads.js';
+import { asRead, type BoundedTaggedRead, offerBoundedTaggedRead } from '../../resilience/bounded-reads.js';
 import { err, OK_VOID, ok, type Result } from '../../result.js';
 import type { InvalidationBus } from '../../tiers/bus-contract.js';
 import { RedisBus } from '../../tiers/redis-bus.js';
@@ -173,7 +173,7 @@ export class RedisBackend implements CacheBackend {
     tagHint?: readonly string[],
   ): Promise<Result<TaggedRead | undefined>> {
     return (
-      this.#batchedTaggedRead(key, tagKeyPrefix, tagHint) ??
+      this.#batchedTaggedRead(key, tagKeyPrefix, tagHint, undefined, asRead()) ??
       this.#slot.run(key, (client) =>
         tagHint !== undefined
           ? hintedRead(client, this.#batcher(client), key, tagKeyPrefix, tagHint)
@@ -186,16 +186,12 @@ export class RedisBackend implements CacheBackend {
 
   /**
    * The hot path of `getTagged` (a hinted read on a connected single node): straight into the
-   * turn's MGET, one promise layer; `undefined` off it. Offered to the resilience layer as a
-   * bounded read (see `resilience/bounded-reads.ts`): with its `bound`, the read keeps its own
-   * deadline and reports its outcome to the breaker, so nothing wraps it.
+   * turn's MGET, one promise layer; `undefined` off it. Offered as a bounded read (see
+   * `resilience/bounded-reads.ts`) to the resilience layer, whose `bound` the read then keeps
+   * itself (its deadline, the breaker), and through it to the service, whose decoding runs in
+   * the reply's callback: nothing wraps the read.
    */
-  readonly #batchedTaggedRead = (
-    key: string,
-    tagKeyPrefix: string,
-    tagHint: readonly string[] | undefined,
-    bound?: CallBound,
-  ): Promise<Result<TaggedRead | undefined>> | undefined => {
+  readonly #batchedTaggedRead: BoundedTaggedRead = (key, tagKeyPrefix, tagHint, bound, next) => {
     const client = this.#slot.current;
     if (tagHint === undefined || client === undefined || client.isCluster) return undefined;
     return batchedHintedRead(
@@ -206,6 +202,7 @@ export class RedisBackend implements CacheBackend {
       tagHint,
       this.#toError,
       bound,
+      next,
     );
   };
 
