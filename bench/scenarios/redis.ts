@@ -104,7 +104,7 @@ async function run(): Promise<void> {
       rows: await measure(subjects),
       notes: [
         'tagcache goes through the service: timeout and circuit breaker, entry header, tag check, JSON envelope.',
-        'Goal: tagcache tagged get ≥ 1.2× raw ioredis and ≥ 1.6× bentocache, tag check included.',
+        'Goal (issue #11): tagcache tagged get ≥ 1.5× raw ioredis GET + JSON.parse, tag check included; and ≥ 1.6× bentocache.',
         "A tagcache hit on one node joins the turn's single MGET (entry + tag versions of every concurrent read); tag names come from the per-key memo or getOrSet's tags.",
         'keyv sits on node-redis (its own client and pipelining); it has no tags.',
       ],
