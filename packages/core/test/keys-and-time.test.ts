@@ -94,6 +94,37 @@ describe('stableStringify', () => {
     a.self = a;
     expect(stableStringify(a)).toContain('[Circular]');
   });
+
+  it('orders keys by UTF-16 code units, for few keys and many (property)', () => {
+    fc.assert(
+      fc.property(fc.dictionary(fc.string({ unit: 'binary' }), fc.integer(), { maxKeys: 20 }), (record) => {
+        const keys = Object.keys(record).sort();
+        const expected = `{${keys.map((k) => `${JSON.stringify(k)}:${record[k]}`).join(',')}}`;
+        expect(stableStringify(record)).toBe(expected);
+      }),
+    );
+  });
+
+  it('encodes deep nesting and cycles the same on either side of 32 levels', () => {
+    for (const depth of [1, 31, 32, 33, 100]) {
+      let nested: unknown = 1;
+      for (let i = 0; i < depth; i++) nested = { k: [nested] };
+      expect(stableStringify(nested)).toBe(`${'{"k":['.repeat(depth)}1${']}'.repeat(depth)}`);
+      // A chain of `depth` objects whose last points back to the first.
+      const first: Record<string, unknown> = {};
+      let last = first;
+      for (let i = 1; i < depth; i++) {
+        const next: Record<string, unknown> = {};
+        last.n = next;
+        last = next;
+      }
+      last.back = first;
+      last.z = depth;
+      expect(stableStringify(first)).toBe(
+        `${'{"n":'.repeat(depth - 1)}{"back":[Circular],"z":${depth}}${'}'.repeat(depth - 1)}`,
+      );
+    }
+  });
 });
 
 describe('entry codec', () => {

@@ -8,7 +8,7 @@ import { CacheUsageError } from '../errors.js';
  * use {@link argumentsHash} where that could make two different values one key.
  */
 export function stableStringify(value: unknown): string {
-  return encode(value, new Set(), false);
+  return encodeRoot(value, false);
 }
 
 /** A short, stable digest of {@link stableStringify}`(value)` (SHA-256, base64url, 22 chars). */
@@ -27,7 +27,7 @@ export function stableHash(value: unknown): string {
  */
 export function argumentsHash(args: readonly unknown[]): string {
   try {
-    return hashString(encode(args, new Set(), true));
+    return hashString(encodeRoot(args, true));
   } catch (error) {
     if (!(error instanceof OpaqueValue)) throw error;
     throw new CacheUsageError(
@@ -50,18 +50,48 @@ class OpaqueValue extends Error {
   }
 }
 
-/** Encodes `value` at `segment` of its parent, adding the segment to a strict-mode refusal's path. */
-function child(value: unknown, seen: Set<object>, strict: boolean, segment: () => string): string {
-  if (!strict) return encode(value, seen, false);
+/**
+ * Nesting up to which objects are encoded without a set of the objects on the path: a cycle
+ * there only recurses down to this depth, and the value is then encoded again with the set.
+ */
+const SHALLOW = 32;
+
+/** Thrown by {@link encode} deeper than {@link SHALLOW} levels without a set (caught by {@link encodeRoot}). */
+const TOO_DEEP: unique symbol = Symbol('too deep');
+
+/**
+ * Encodes a whole value: first without tracking the objects on the path (no set to fill and
+ * empty per object, the common case of shallow data), again with it when the value is nested
+ * deeper than {@link SHALLOW} (a cycle, or deep data). Both give the same text.
+ */
+function encodeRoot(value: unknown, strict: boolean): string {
   try {
-    return encode(value, seen, true);
+    return encode(value, undefined, strict, 0);
+  } catch (error) {
+    if (error !== TOO_DEEP) throw error;
+    return encode(value, new Set(), strict, 0);
+  }
+}
+
+/** Encodes `value` at `segment` of its parent, adding the segment to a strict-mode refusal's path. */
+function child(
+  value: unknown,
+  seen: Set<object> | undefined,
+  depth: number,
+  strict: boolean,
+  segment: () => string,
+): string {
+  if (!strict) return encode(value, seen, false, depth);
+  try {
+    return encode(value, seen, true, depth);
   } catch (error) {
     if (error instanceof OpaqueValue) error.path.unshift(segment());
     throw error;
   }
 }
 
-function encode(value: unknown, seen: Set<object>, strict: boolean): string {
+/** `seen`: the objects on the path (`undefined`: not tracked, at most {@link SHALLOW} deep). */
+function encode(value: unknown, seen: Set<object> | undefined, strict: boolean, depth: number): string {
   switch (typeof value) {
     case 'string':
       return quote(value);
@@ -85,30 +115,60 @@ function encode(value: unknown, seen: Set<object>, strict: boolean): string {
   }
   if (value === null) return 'null';
   const obj = value as object;
+  if (seen === undefined) {
+    if (depth === SHALLOW) throw TOO_DEEP;
+    return encodeObject(obj, undefined, strict, depth + 1);
+  }
   if (seen.has(obj)) return '[Circular]';
   seen.add(obj);
   try {
-    const proto = Object.getPrototypeOf(obj) as object | null;
-    if (proto !== Object.prototype && proto !== null) {
-      const known = encodeBuiltIn(obj, seen, strict);
-      if (known !== undefined) return known;
-    }
-    const json = (obj as { toJSON?: () => unknown }).toJSON;
-    if (typeof json === 'function')
-      return `${obj.constructor?.name ?? 'Object'}(${child(json.call(obj), seen, strict, () => '.toJSON()')})`;
-    if (strict) checkSeeable(obj);
-    const keys = Object.keys(obj);
-    if (keys.length > 1) keys.sort();
-    let body = '';
-    for (let i = 0; i < keys.length; i++) {
-      const k = keys[i]!;
-      const item = (obj as Record<string, unknown>)[k];
-      const text = strict ? child(item, seen, true, () => `.${k}`) : encode(item, seen, false);
-      body += `${i === 0 ? '' : ','}${quote(k)}:${text}`;
-    }
-    return `${className(proto)}{${body}}`;
+    return encodeObject(obj, seen, strict, depth + 1);
   } finally {
     seen.delete(obj);
+  }
+}
+
+/** An object's text; its members are at `depth`. */
+function encodeObject(obj: object, seen: Set<object> | undefined, strict: boolean, depth: number): string {
+  const proto = Object.getPrototypeOf(obj) as object | null;
+  if (proto !== Object.prototype && proto !== null) {
+    const known = encodeBuiltIn(obj, seen, strict, depth);
+    if (known !== undefined) return known;
+  }
+  const json = (obj as { toJSON?: () => unknown }).toJSON;
+  if (typeof json === 'function')
+    return `${obj.constructor?.name ?? 'Object'}(${child(json.call(obj), seen, depth, strict, () => '.toJSON()')})`;
+  if (strict) checkSeeable(obj);
+  const keys = Object.keys(obj);
+  if (keys.length > 1) sortKeys(keys);
+  let body = '';
+  for (let i = 0; i < keys.length; i++) {
+    const k = keys[i]!;
+    const item = (obj as Record<string, unknown>)[k];
+    const text = strict ? child(item, seen, depth, true, () => `.${k}`) : encode(item, seen, false, depth);
+    body += `${i === 0 ? '' : ','}${quote(k)}:${text}`;
+  }
+  return `${className(proto)}{${body}}`;
+}
+
+/**
+ * Sorts keys in place, in `Array.prototype.sort`'s default order (UTF-16 code units): by
+ * insertion for the few keys of most objects (the built-in sort costs more than the rest of a
+ * small object's encoding), by the built-in sort beyond.
+ */
+function sortKeys(keys: string[]): void {
+  if (keys.length > 8) {
+    keys.sort();
+    return;
+  }
+  for (let i = 1; i < keys.length; i++) {
+    const key = keys[i]!;
+    let j = i - 1;
+    while (j >= 0 && keys[j]! > key) {
+      keys[j + 1] = keys[j]!;
+      j--;
+    }
+    keys[j + 1] = key;
   }
 }
 
@@ -125,11 +185,18 @@ function quote(text: string): string {
 }
 
 /** An array or an instance of a built-in class the encoding knows; `undefined` for any other. */
-function encodeBuiltIn(obj: object, seen: Set<object>, strict: boolean): string | undefined {
+function encodeBuiltIn(
+  obj: object,
+  seen: Set<object> | undefined,
+  strict: boolean,
+  depth: number,
+): string | undefined {
   if (Array.isArray(obj)) {
     let body = '';
     for (let i = 0; i < obj.length; i++) {
-      const item = strict ? child(obj[i], seen, true, () => `[${i}]`) : encode(obj[i], seen, false);
+      const item = strict
+        ? child(obj[i], seen, depth, true, () => `[${i}]`)
+        : encode(obj[i], seen, false, depth);
       body += i === 0 ? item : `,${item}`;
     }
     return `[${body}]`;
@@ -139,14 +206,14 @@ function encodeBuiltIn(obj: object, seen: Set<object>, strict: boolean): string 
     const entries = [...obj]
       .map(
         ([k, v]) =>
-          `${child(k, seen, strict, () => '.<map key>')}=>${child(v, seen, strict, () => `.get(${String(k)})`)}`,
+          `${child(k, seen, depth, strict, () => '.<map key>')}=>${child(v, seen, depth, strict, () => `.get(${String(k)})`)}`,
       )
       .sort();
     return `Map{${entries.join(',')}}`;
   }
   if (obj instanceof Set)
     return `Set{${[...obj]
-      .map((v) => child(v, seen, strict, () => '.<set member>'))
+      .map((v) => child(v, seen, depth, strict, () => '.<set member>'))
       .sort()
       .join(',')}}`;
   if (ArrayBuffer.isView(obj)) {
