@@ -196,6 +196,18 @@ describe('plainCopy', () => {
     expect(({} as Record<string, unknown>).polluted).toBeUndefined();
   });
 
+  it('copies a null-prototype object as one, and objects under it', () => {
+    const decoded = Object.assign(Object.create(null) as Record<string, unknown>, {
+      a: 1,
+      at: new Date(5),
+      inner: { b: [2] },
+    });
+    const copy = plainCopy(decoded) as Record<string, unknown>;
+    expect(Object.getPrototypeOf(copy)).toBeNull();
+    expect(copy).toEqual(decoded);
+    expect(disjoint(copy, decoded)).toBe(true);
+  });
+
   it('gives up on class instances and on nesting past its depth limit', () => {
     expect(plainCopy({ a: [new Money(1n)] })).toBe(NOT_PLAIN);
     let deep: unknown = 1;
