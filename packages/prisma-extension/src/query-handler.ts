@@ -3,13 +3,14 @@ import {
   type CacheSource,
   CacheUsageError,
   type GetOrSetReport,
+  type HitNowOptions,
   LoaderError,
 } from '@tagcache/core';
 import { accelerateInfo, type ReadObservation, wantsInfo, withoutInfoFlag } from './accelerate-info.js';
 import type { DecimalRevival } from './decimal-revival.js';
 import { WRITE_OPERATIONS } from './invalidation.js';
 import type { ModelNames } from './model-names.js';
-import { queryKey } from './query-key.js';
+import { keyAfterHead, keyHead } from './query-key.js';
 import { rawQueryWrites } from './raw-sql.js';
 import type { RelationGraph } from './relation-graph.js';
 import type { RowTags } from './row-tags.js';
@@ -37,10 +38,20 @@ const CACHED = new Set<string>(CACHED_OPERATIONS);
 /** A read's cache options when it gave none. */
 const NO_OPTIONS: QueryCacheOptions = Object.freeze({});
 
+/** What every call of one model operation shares, built on its first call. */
+interface OperationSite {
+  /** Its metrics source, `{ kind: 'prisma', model, operation }` (metrics key on its identity). */
+  readonly source: CacheSource;
+  /** `cache.hitNow`'s options. */
+  readonly hitOptions: HitNowOptions;
+  /** Its keys' {@link keyHead}. */
+  readonly head: string;
+}
+
 /** The extension's behaviour, for one client: cached reads, invalidating writes, raw queries. */
 export class QueryHandler {
-  /** One source object per model and operation (metrics key on its identity; bounded by the schema). */
-  readonly #sources = new Map<string, Map<string, CacheSource>>();
+  /** One site per model and operation (bounded by the schema). */
+  readonly #sites = new Map<string, Map<string, OperationSite>>();
 
   constructor(
     readonly cache: CacheService,
@@ -90,11 +101,8 @@ export class QueryHandler {
     const options = request || NO_OPTIONS;
     const path = params.__internalParams?.dataPath;
     const own = options.tags !== undefined || options.ttl !== undefined || options.swr !== undefined;
-    const key = queryKey({
-      prefix: this.options.prefix,
-      schemaVersion: this.schemaVersion,
-      model,
-      operation,
+    const site = this.#site(model, operation);
+    const key = keyAfterHead(site.head, {
       args,
       client: this.#client(),
       custom: options.key,
@@ -103,11 +111,11 @@ export class QueryHandler {
         ? [options.tags ? [...options.tags].sort() : null, options.ttl ?? null, options.swr ?? null]
         : undefined,
     });
-    const source = this.source(model, operation);
+    const source = site.source;
     const revives = this.decimals.revives(model, path);
     // A fresh hit held in this process is answered here, without a promise of the core's or
     // the read's tags (only a miss needs those).
-    const hit = this.cache.hitNow(key, { source });
+    const hit = this.cache.hitNow(key, site.hitOptions);
     if (hit !== undefined) {
       if (seen !== undefined) {
         seen.key = key;
@@ -174,24 +182,14 @@ export class QueryHandler {
       ...this.models(declared.models, 'models').map((m) => this.tag(m)),
       ...(declared.tags ?? []),
     ];
-    const key = queryKey({
-      prefix: this.options.prefix,
-      schemaVersion: this.schemaVersion,
-      model: '$raw',
-      operation: params.operation,
+    const site = this.#site('$raw', params.operation);
+    const key = keyAfterHead(site.head, {
       args: params.args,
       client: this.#client(),
       ...(declared.key !== undefined ? { custom: declared.key } : {}),
     });
     const { ttl, swr } = { ttl: declared.ttl ?? this.options.ttl, swr: declared.swr ?? this.options.swr };
-    return this.cached(
-      key,
-      tags,
-      ttl,
-      swr,
-      queryRunner(params, params.args),
-      this.source('$raw', params.operation),
-    );
+    return this.cached(key, tags, ttl, swr, queryRunner(params, params.args), site.source);
   }
 
   /** The tag of a model's reads over many rows (raw reads declare these): its table's. */
@@ -201,17 +199,26 @@ export class QueryHandler {
 
   /** The metrics source of a model's operation (`{ kind: 'prisma', model, operation }`), built once. */
   source(model: string, operation: string): CacheSource {
-    let ofModel = this.#sources.get(model);
+    return this.#site(model, operation).source;
+  }
+
+  #site(model: string, operation: string): OperationSite {
+    let ofModel = this.#sites.get(model);
     if (ofModel === undefined) {
       ofModel = new Map();
-      this.#sources.set(model, ofModel);
+      this.#sites.set(model, ofModel);
     }
-    let source = ofModel.get(operation);
-    if (source === undefined) {
-      source = { kind: 'prisma', model, operation };
-      ofModel.set(operation, source);
+    let site = ofModel.get(operation);
+    if (site === undefined) {
+      const source: CacheSource = { kind: 'prisma', model, operation };
+      site = {
+        source,
+        hitOptions: { source },
+        head: keyHead(this.options.prefix, this.schemaVersion, model, operation),
+      };
+      ofModel.set(operation, site);
     }
-    return source;
+    return site;
   }
 
   /** Invalidates now and, inside a transaction, again after it settles. Never throws. */

@@ -24,7 +24,19 @@ export interface KeyParts {
  * Date and a Decimal all hash differently.
  */
 export function queryKey(parts: KeyParts): string {
-  const head = `${parts.prefix}${parts.schemaVersion}:${parts.model}:${parts.operation}:`;
+  return keyAfterHead(keyHead(parts.prefix, parts.schemaVersion, parts.model, parts.operation), parts);
+}
+
+/** The part of a {@link queryKey} before the hash, `<prefix><schemaVersion>:<Model>:<operation>:`. */
+export function keyHead(prefix: string, schemaVersion: string, model: string, operation: string): string {
+  return `${prefix}${schemaVersion}:${model}:${operation}:`;
+}
+
+/** The parts of a {@link queryKey} after its head. */
+export type KeyTail = Pick<KeyParts, 'args' | 'client' | 'custom' | 'path' | 'read'>;
+
+/** {@link queryKey} from its {@link keyHead}, built once per model operation by the extension. */
+export function keyAfterHead(head: string, parts: KeyTail): string {
   if (parts.custom !== undefined) return `${head}k:${parts.custom}`;
   const { path, read } = parts;
   const keyed: Record<string, unknown> = { args: parts.args ?? null, client: parts.client ?? null };
