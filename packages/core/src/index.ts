@@ -47,7 +47,7 @@ export {
 } from './errors.js';
 export type { InspectedEntry } from './inspect.js';
 export { PREFIX_END, userKeyOf } from './keys/namespace.js';
-export { hashString, stableHash } from './keys/stable-hash.js';
+export { hashString, stableHash, stableStringify } from './keys/stable-hash.js';
 export {
   CacheMetrics,
   type CacheMetricsOptions,

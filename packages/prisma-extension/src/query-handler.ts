@@ -10,7 +10,7 @@ import { accelerateInfo, type ReadObservation, wantsInfo, withoutInfoFlag } from
 import type { DecimalRevival } from './decimal-revival.js';
 import { WRITE_OPERATIONS } from './invalidation.js';
 import type { ModelNames } from './model-names.js';
-import { keyAfterHead, keyHead } from './query-key.js';
+import { clientKeyText, keyAfterHead, keyHead } from './query-key.js';
 import { rawQueryWrites } from './raw-sql.js';
 import type { RelationGraph } from './relation-graph.js';
 import type { RowTags } from './row-tags.js';
@@ -50,6 +50,8 @@ interface OperationSite {
 
 /** The extension's behaviour, for one client: cached reads, invalidating writes, raw queries. */
 export class QueryHandler {
+  /** The client settings' key text, when it is the same for every read (no `keyContext`). */
+  readonly #clientText: string | undefined;
   /** One site per model and operation (bounded by the schema). */
   readonly #sites = new Map<string, Map<string, OperationSite>>();
 
@@ -65,7 +67,9 @@ export class QueryHandler {
     readonly rows: RowTags,
     /** Gives cached results back the `Decimal`s a JSON serializer turned into strings. */
     readonly decimals: DecimalRevival,
-  ) {}
+  ) {
+    this.#clientText = keyContext === undefined ? clientKeyText(clientContext) : undefined;
+  }
 
   /**
    * `query.$allModels.$allOperations`. A read asked for Accelerate's info (by
@@ -102,15 +106,18 @@ export class QueryHandler {
     const path = params.__internalParams?.dataPath;
     const own = options.tags !== undefined || options.ttl !== undefined || options.swr !== undefined;
     const site = this.#site(model, operation);
-    const key = keyAfterHead(site.head, {
-      args,
-      client: this.#client(),
-      custom: options.key,
-      path,
-      read: own
-        ? [options.tags ? [...options.tags].sort() : null, options.ttl ?? null, options.swr ?? null]
-        : undefined,
-    });
+    const key = keyAfterHead(
+      site.head,
+      {
+        args,
+        custom: options.key,
+        path,
+        read: own
+          ? [options.tags ? [...options.tags].sort() : null, options.ttl ?? null, options.swr ?? null]
+          : undefined,
+      },
+      this.#clientKeyText(),
+    );
     const source = site.source;
     const revives = this.decimals.revives(model, path);
     // A fresh hit held in this process is answered here, without a promise of the core's or
@@ -183,11 +190,11 @@ export class QueryHandler {
       ...(declared.tags ?? []),
     ];
     const site = this.#site('$raw', params.operation);
-    const key = keyAfterHead(site.head, {
-      args: params.args,
-      client: this.#client(),
-      ...(declared.key !== undefined ? { custom: declared.key } : {}),
-    });
+    const key = keyAfterHead(
+      site.head,
+      { args: params.args, ...(declared.key !== undefined ? { custom: declared.key } : {}) },
+      this.#clientKeyText(),
+    );
     const { ttl, swr } = { ttl: declared.ttl ?? this.options.ttl, swr: declared.swr ?? this.options.swr };
     return this.cached(key, tags, ttl, swr, queryRunner(params, params.args), site.source);
   }
@@ -271,8 +278,9 @@ export class QueryHandler {
     return this.options.mode === 'all' || request !== undefined;
   }
 
-  #client(): unknown {
-    return this.keyContext ? [this.clientContext, this.keyContext()] : this.clientContext;
+  /** The key text of the client settings, with `keyContext`'s value of this read. */
+  #clientKeyText(): string {
+    return this.#clientText ?? clientKeyText([this.clientContext, this.keyContext?.()]);
   }
 }
 

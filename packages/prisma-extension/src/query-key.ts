@@ -1,4 +1,4 @@
-import { stableHash } from '@tagcache/core';
+import { hashString, stableStringify } from '@tagcache/core';
 
 /** What makes two reads share an entry: everything else about them must be equal. */
 export interface KeyParts {
@@ -32,17 +32,32 @@ export function keyHead(prefix: string, schemaVersion: string, model: string, op
   return `${prefix}${schemaVersion}:${model}:${operation}:`;
 }
 
-/** The parts of a {@link queryKey} after its head. */
-export type KeyTail = Pick<KeyParts, 'args' | 'client' | 'custom' | 'path' | 'read'>;
+/** The parts of a {@link queryKey} after its head (`client` only read without a `clientText`). */
+export type KeyTail = Pick<KeyParts, 'args' | 'custom' | 'path' | 'read'> & { readonly client?: unknown };
 
-/** {@link queryKey} from its {@link keyHead}, built once per model operation by the extension. */
-export function keyAfterHead(head: string, parts: KeyTail): string {
+/**
+ * {@link queryKey} from its {@link keyHead}, built once per model operation by the extension,
+ * and `clientText`, the {@link clientKeyText} of `parts.client` (the same for every read of a
+ * client without `keyContext`).
+ */
+export function keyAfterHead(
+  head: string,
+  parts: KeyTail,
+  clientText: string = clientKeyText(parts.client),
+): string {
   if (parts.custom !== undefined) return `${head}k:${parts.custom}`;
   const { path, read } = parts;
-  const keyed: Record<string, unknown> = { args: parts.args ?? null, client: parts.client ?? null };
-  if (path !== undefined && path.length > 0) keyed.path = path;
-  if (read !== undefined) keyed.read = read;
-  return head + stableHash(keyed);
+  // The canonical text of `{ args, client, path?, read? }` (keys in sorted order), assembled
+  // from its members' texts: the client's is encoded once, not per read.
+  let text = `{"args":${stableStringify(parts.args ?? null)},"client":${clientText}`;
+  if (path !== undefined && path.length > 0) text += `,"path":${stableStringify(path)}`;
+  if (read !== undefined) text += `,"read":${stableStringify(read)}`;
+  return head + hashString(`${text}}`);
+}
+
+/** The canonical text of a key's client settings (`KeyParts.client`). */
+export function clientKeyText(client: unknown): string {
+  return stableStringify(client ?? null);
 }
 
 /**
