@@ -3,17 +3,26 @@ import { Prisma as Generated } from '../prisma/generated/sqlite/client.js';
 import type { TestDatabase } from '../support/databases.js';
 import { cachedClient, seed } from '../support/fixtures.js';
 
+/**
+ * A cached client on a seeded database, and a read of Alice with her posts (a Date, BigInt,
+ * Decimal, Bytes and Json on the user; a Date and a Decimal, or nulls, on each post).
+ */
+async function seededAliceRead(database: TestDatabase) {
+  const c = cachedClient(database);
+  const { alice } = await seed(c.prisma);
+  const read = () =>
+    c.db.user.findUniqueOrThrow({
+      where: { id: alice.id },
+      include: { posts: { orderBy: { id: 'asc' } } },
+    });
+  return { c, read };
+}
+
 /** A hit returns exactly what a miss returns. */
 export function fidelityTests(db: () => TestDatabase): void {
   describe('fidelity', () => {
     it('Date, BigInt, Decimal, Bytes and Json come back as the same types', async () => {
-      const c = cachedClient(db());
-      const { alice } = await seed(c.prisma);
-      const read = () =>
-        c.db.user.findUniqueOrThrow({
-          where: { id: alice.id },
-          include: { posts: { orderBy: { id: 'asc' } } },
-        });
+      const { c, read } = await seededAliceRead(db());
       const miss = await read();
       const hit = await read();
       expect(c.cache.stats().hits).toBe(1);
@@ -39,13 +48,7 @@ export function fidelityTests(db: () => TestDatabase): void {
     });
 
     it("mutating a hit's Date, Decimal, Bytes and Json in place never changes what the next caller gets", async () => {
-      const c = cachedClient(db());
-      const { alice } = await seed(c.prisma);
-      const read = () =>
-        c.db.user.findUniqueOrThrow({
-          where: { id: alice.id },
-          include: { posts: { orderBy: { id: 'asc' } } },
-        });
+      const { c, read } = await seededAliceRead(db());
       const miss = await read();
       const q0 = c.queries();
       const hit = await read();
