@@ -43,6 +43,16 @@ seen.nested = (await loadB) === 'inner';
 await idle();
 seen.afterBoth = hooked();
 
+// A loader returning a thenable that is not a native promise, settling after the idle spell:
+// its scope lasts until it settles, so a nested call from it is still recognised.
+const thenable = {
+  then(resolve: (value: boolean) => void) {
+    setTimeout(() => resolve(hooked()), 1_200);
+  },
+};
+seen.thenableScope = await cache.getOrSet('thenable', () => thenable as unknown as Promise<boolean>);
+await idle();
+
 // The same storage for adapters (the Prisma extension's transaction and raw-query scopes).
 const storage = new ScopedStorage<string>(10);
 seen.storage = await storage.run('outer', async () => {

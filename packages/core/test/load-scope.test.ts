@@ -28,6 +28,7 @@ it('the load scope is on only while loads run (and an idle spell); hits after a 
     whileOtherSettled: true,
     nested: true,
     afterBoth: false,
+    thenableScope: true,
     storage: 'inner,outer,true',
     storageOutside: true,
     syncResult: 'sync',

@@ -136,8 +136,9 @@ export async function load<T>(
   const timed = core.events.listens('loaded') ? performance.now() : -1;
   let value: T;
   try {
+    // As a native promise, so that the load scope lasts until a loader's thenable settles.
     value = await runAsLoad(core, request.fullKey, context as LoadContext<unknown>, () =>
-      request.loader(context),
+      Promise.resolve(request.loader(context)),
     );
     if (timed >= 0) loaded(core, request, timed, !context.failed);
   } catch (error) {
