@@ -46,6 +46,7 @@ seen.afterBoth = hooked();
 // A loader returning a thenable that is not a native promise, settling after the idle spell:
 // its scope lasts until it settles, so a nested call from it is still recognised.
 const thenable = {
+  // biome-ignore lint/suspicious/noThenProperty: a thenable that is not a native promise, on purpose
   then(resolve: (value: boolean) => void) {
     setTimeout(() => resolve(hooked()), 1_200);
   },
