@@ -194,6 +194,13 @@ describe('plainCopy', () => {
     expect(Object.getPrototypeOf(copy)).toBe(Object.prototype);
     expect(Object.keys(copy)).toEqual(['__proto__', 'a']);
     expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+    // The member is a copy too (the spread copy replaces object members): changing it changes
+    // neither the kept value nor the next copy.
+    const member = (of: object) =>
+      Object.getOwnPropertyDescriptor(of, '__proto__')?.value as { polluted: boolean };
+    expect(member(copy)).not.toBe(member(decoded));
+    member(copy).polluted = false;
+    expect(member(plainCopy(decoded) as object)).toEqual({ polluted: true });
   });
 
   it('copies a null-prototype object as one, and objects under it', () => {
