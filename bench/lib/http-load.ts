@@ -6,12 +6,14 @@
  *
  * Environment: `BENCH_HTTP_ROUNDS`, `BENCH_HTTP_SECONDS` (per round) override the scenario's
  * defaults; `BENCH_HTTP_VARIANTS=a,b` keeps only those servers (and the reference);
- * `BENCH_CPU_PROF=<dir>` runs every server with `--cpu-prof` into `<dir>/<variant>/`.
+ * `BENCH_CPU_PROF=<dir>` runs every server with `--cpu-prof` into `<dir>/<variant>/`; `BENCH_HTTP_PIN=0`
+ * leaves the load generator and the servers unpinned (see cpu-pinning.ts).
  */
 import { type ChildProcess, fork } from 'node:child_process';
 import { request } from 'node:http';
 import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
+import { pinLoadGenerator } from './cpu-pinning.js';
 import { BODY, ROUTE } from './http-payload.js';
 import type { FromServer, ToServer } from './http-server-types.js';
 import type { Measurement } from './measure.js';
@@ -85,11 +87,13 @@ export async function measureHttp(
   const roundSeconds = envNumber('BENCH_HTTP_SECONDS', options.roundSeconds);
   const notes: string[] = [];
   const servers: RunningServer[] = [];
+  const pinning = pinLoadGenerator();
   try {
     for (const server of await Promise.allSettled(variants.map((v) => startServer(v, options.env)))) {
       if (server.status === 'fulfilled') servers.push(server.value);
       else throw server.reason;
     }
+    for (const server of servers) if (server.child.pid !== undefined) pinning?.pinServer(server.child.pid);
     const hitChecks: string[] = [];
     for (const server of servers) {
       const check = await probe(server);
@@ -141,13 +145,14 @@ export async function measureHttp(
           return `${server.variant.name} ${(cpuMedians[referenceIndex]! / cpuMedians[i]!).toFixed(3)}×`;
         });
       notes.push(
-        `Responses per server CPU second × ${reference} (what req/s would be with the server the bottleneck; autocannon in one process leaves it partly idle): ${ratios.join(', ')}.`,
+        `Responses per server CPU second × ${reference} (what req/s is when the server alone is the bottleneck): ${ratios.join(', ')}.`,
       );
     }
     notes.push(
       `autocannon in the parent process, each server in its own process; ${options.connections} connections, ` +
         `${options.warmupSeconds} s warm-up, median of ${rounds} interleaved rounds of ${roundSeconds} s; req/s.`,
     );
+    notes.push(pinning?.note ?? 'Load generator and servers not pinned to CPUs (they share every core).');
     return {
       rows: servers.map((server, i) => ({
         name: server.variant.name,
@@ -157,6 +162,7 @@ export async function measureHttp(
       notes,
     };
   } finally {
+    pinning?.release();
     await Promise.all(servers.map((server) => stopServer(server.child)));
     for (const child of children) if (child.exitCode === null && child.signalCode === null) kill(child);
   }
