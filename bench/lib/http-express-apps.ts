@@ -9,7 +9,7 @@ import { CacheService, MemoryBackend, RedisBackend } from '@tagcache/core';
 import { cacheResponses } from '@tagcache/middleware/express';
 import express, { type RequestHandler } from 'express';
 import { Redis } from 'ioredis';
-import { BODY, CONTENT_TYPE, ROUTE } from './http-payload.js';
+import { BODY, CONTENT_TYPE, HIT_HEADERS, ROUTE } from './http-payload.js';
 import type { BenchApp, ServerEnv } from './http-server-types.js';
 
 /** apicache ships no types: the part of its API used here. */
@@ -39,8 +39,10 @@ function app(counter: { calls: number }, cache?: RequestHandler): RequestListene
   return instance as unknown as RequestListener;
 }
 
-function tagcacheApp(cache: CacheService, counter: { calls: number }): RequestListener {
-  return app(counter, cacheResponses({ cache, ttl: TTL_SECONDS, tags: ['products'] }));
+/** The cached route; `quiet` turns off the optional headers (X-Cache, Cache-Status, tag header). */
+function tagcacheApp(cache: CacheService, counter: { calls: number }, quiet = false): RequestListener {
+  const optional = quiet ? { xCache: false, cacheStatus: false as const, tagHeader: false as const } : {};
+  return app(counter, cacheResponses({ cache, ttl: TTL_SECONDS, tags: ['products'], ...optional }));
 }
 
 function requireRedis(env: ServerEnv): string {
@@ -89,10 +91,19 @@ export const expressApps: Record<string, (env: ServerEnv) => Promise<BenchApp>> 
     return { server: createServer(tagcacheApp(cache, counter)), counter, close: () => cache.close() };
   },
 
-  async 'express-tagcache-memory-shared'() {
+  async 'express-bare-hit-headers'() {
     const counter = { calls: 0 };
-    const cache = new CacheService({ backend: new MemoryBackend(), defaultTtl: '1h', sharedValues: true });
-    return { server: createServer(tagcacheApp(cache, counter)), counter, close: () => cache.close() };
+    const withHeaders: RequestHandler = (_req, res, next) => {
+      res.set(HIT_HEADERS);
+      next();
+    };
+    return { server: createServer(app(counter, withHeaders)), counter, close: async () => {} };
+  },
+
+  async 'express-tagcache-memory-quiet'() {
+    const counter = { calls: 0 };
+    const cache = new CacheService({ backend: new MemoryBackend(), defaultTtl: '1h' });
+    return { server: createServer(tagcacheApp(cache, counter, true)), counter, close: () => cache.close() };
   },
 
   async 'express-tagcache-redis'(env) {

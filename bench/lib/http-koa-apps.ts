@@ -9,7 +9,7 @@ import Router, { type RouterMiddleware } from '@koa/router';
 import { CacheService, MemoryBackend, RedisBackend } from '@tagcache/core';
 import { cacheResponses } from '@tagcache/middleware/koa';
 import Koa, { type Context, type Middleware } from 'koa';
-import { BODY, CONTENT_TYPE, ROUTE } from './http-payload.js';
+import { BODY, CONTENT_TYPE, HIT_HEADERS, ROUTE, STORED_ETAG } from './http-payload.js';
 import type { BenchApp, ServerEnv } from './http-server-types.js';
 
 /** koa-cash ships no types: the part of its API used here. */
@@ -33,9 +33,15 @@ function listener(app: Koa, router: Router): BenchApp['server'] {
   return createServer(app.callback());
 }
 
-function tagcacheApp(cache: CacheService, counter: { calls: number }): BenchApp['server'] {
+/** The cached route; `quiet` turns off the optional headers (X-Cache, Cache-Status, tag header). */
+function tagcacheApp(cache: CacheService, counter: { calls: number }, quiet = false): BenchApp['server'] {
   const router = new Router();
-  const cached = cacheResponses({ cache, ttl: TTL_SECONDS, tags: ['products'] });
+  const cached = cacheResponses({
+    cache,
+    ttl: TTL_SECONDS,
+    tags: ['products'],
+    ...(quiet ? { xCache: false, cacheStatus: false, tagHeader: false } : {}),
+  });
   router.get(ROUTE, cached as RouterMiddleware, (ctx) => send(ctx, counter));
   return listener(new Koa(), router);
 }
@@ -55,10 +61,21 @@ export const koaApps: Record<string, (env: ServerEnv) => Promise<BenchApp>> = {
     return { server: tagcacheApp(cache, counter), counter, close: () => cache.close() };
   },
 
-  async 'koa-tagcache-memory-shared'() {
+  async 'koa-bare-hit-headers'() {
     const counter = { calls: 0 };
-    const cache = new CacheService({ backend: new MemoryBackend(), defaultTtl: '1h', sharedValues: true });
-    return { server: tagcacheApp(cache, counter), counter, close: () => cache.close() };
+    const router = new Router();
+    router.get(ROUTE, (ctx) => {
+      send(ctx, counter);
+      ctx.set(HIT_HEADERS);
+      ctx.set('etag', STORED_ETAG);
+    });
+    return { server: listener(new Koa(), router), counter, close: async () => {} };
+  },
+
+  async 'koa-tagcache-memory-quiet'() {
+    const counter = { calls: 0 };
+    const cache = new CacheService({ backend: new MemoryBackend(), defaultTtl: '1h' });
+    return { server: tagcacheApp(cache, counter, true), counter, close: () => cache.close() };
   },
 
   async 'koa-tagcache-redis'(env) {

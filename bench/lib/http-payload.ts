@@ -20,3 +20,18 @@ export const BODY: string = JSON.stringify({
 
 /** The body's content type, as Express's `res.json` and Koa's JSON bodies send it. */
 export const CONTENT_TYPE = 'application/json; charset=utf-8';
+
+/**
+ * The headers a tagcache hit adds to the bare route's (as the probe saw them), for the rows
+ * that send them from the bare route: they tell the cost of the headers from the cost of the
+ * lookup. Koa's bare route sends no ETag; a stored response has one.
+ */
+export const HIT_HEADERS: Readonly<Record<string, string>> = {
+  age: '0',
+  'x-cache': 'HIT',
+  'cache-status': 'tagcache; hit; ttl=3599',
+  'cache-tag': 'products',
+};
+
+/** The ETag a stored copy of {@link BODY} carries (Koa adds none of its own). */
+export const STORED_ETAG = 'W/"zzMsN666smPDpXWW83q7-U"';
