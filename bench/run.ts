@@ -1,5 +1,6 @@
 /**
- * `npm run bench` runs every scenario; `npm run bench -- <scenario> [...]` runs some.
+ * `npm run bench` runs every scenario but the opt-in ones; `npm run bench -- <scenario> [...]`
+ * runs the ones named.
  * Each scenario measures tagcache and the libraries users would pick instead, side by side,
  * and prints ratios (also appended to bench/RESULTS.md).
  *
@@ -14,6 +15,8 @@ import { startRun } from './lib/report.js';
 interface Scenario {
   readonly name: string;
   readonly description: string;
+  /** Run only when named (slow, or needs a tool the machine may lack). */
+  readonly optIn?: boolean;
   run(): Promise<void>;
 }
 
@@ -32,6 +35,7 @@ if (unknown.length > 0) {
 startRun(['lru-cache', 'bentocache', 'cache-manager', 'ioredis', 'memjs', 'express', 'koa']);
 for (const name of wanted.length > 0 ? wanted : available) {
   const scenario = (await import(new URL(`${name}.ts`, dir).href)).default as Scenario;
+  if (scenario.optIn && wanted.length === 0) continue;
   console.log(`\n== ${scenario.name}: ${scenario.description}`);
   await scenario.run();
 }

@@ -51,7 +51,8 @@ const SERVER_FILE = fileURLToPath(new URL('./http-server.ts', import.meta.url));
  */
 const BENCH_DIR = fileURLToPath(new URL('../', import.meta.url));
 
-interface RunningServer {
+/** A server process running one variant. */
+export interface RunningServer {
   readonly variant: HttpVariant;
   readonly child: ChildProcess;
   readonly port: number;
@@ -168,9 +169,21 @@ export async function measureHttp(
   }
 }
 
-function startServer(
+/** A program the server's Node runs under (`valgrind` and its arguments, ending with Node's path). */
+export interface Launcher {
+  readonly command: string;
+  readonly args: readonly string[];
+}
+
+/**
+ * Forks the server of one variant (under `launcher` when given) and resolves once it listens;
+ * `timeoutMs` bounds the wait (a server under valgrind starts slowly).
+ */
+export function startServer(
   variant: HttpVariant,
   env: Readonly<Record<string, string>> = {},
+  launcher?: Launcher,
+  timeoutMs = 30_000,
 ): Promise<RunningServer> {
   const profileDir = process.env.BENCH_CPU_PROF;
   const profile = profileDir
@@ -178,7 +191,8 @@ function startServer(
     : [];
   const child = fork(SERVER_FILE, [variant.server], {
     cwd: BENCH_DIR,
-    execArgv: ['--import', 'tsx', ...profile],
+    ...(launcher === undefined ? {} : { execPath: launcher.command }),
+    execArgv: [...(launcher?.args ?? []), '--import', 'tsx', ...profile],
     env: { ...process.env, NODE_ENV: 'production', ...env },
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
@@ -186,7 +200,10 @@ function startServer(
   child.once('exit', () => children.delete(child));
   return new Promise((resolve, reject) => {
     let settled = false;
-    const timer = setTimeout(() => fail(new Error(`${variant.server}: no port after 30 s`)), 30_000);
+    const timer = setTimeout(
+      () => fail(new Error(`${variant.server}: no port after ${timeoutMs / 1000} s`)),
+      timeoutMs,
+    );
     const fail = (error: Error): void => {
       if (settled) return;
       settled = true;
@@ -205,7 +222,8 @@ function startServer(
   });
 }
 
-async function stopServer(child: ChildProcess): Promise<void> {
+/** Asks a server to stop (killed by PID after 10 s) and waits for its exit. */
+export async function stopServer(child: ChildProcess): Promise<void> {
   if (child.exitCode !== null || child.signalCode !== null) return;
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   if (child.connected) child.send({ type: 'stop' } satisfies ToServer);
@@ -215,7 +233,8 @@ async function stopServer(child: ChildProcess): Promise<void> {
   clearTimeout(timer);
 }
 
-function askStats(server: RunningServer): Promise<{ calls: number; cpuMicros: number }> {
+/** The server's route handler calls and CPU time so far. */
+export function askStats(server: RunningServer): Promise<{ calls: number; cpuMicros: number }> {
   return new Promise((resolve, reject) => {
     const timer = setTimeout(
       () => reject(new Error(`${server.variant.server}: no answer to 'stats'`)),
@@ -259,7 +278,7 @@ function get(port: number): Promise<ProbeResponse> {
  * (its header, and the handler ran once in all). Throws when not, so no figure is reported
  * for a server that does not do what its row says. Returns what it verified.
  */
-async function probe(server: RunningServer): Promise<string | undefined> {
+export async function probe(server: RunningServer): Promise<string | undefined> {
   const { variant, port } = server;
   const first = await get(port);
   const second = await get(port);
