@@ -155,6 +155,35 @@ describe('memory backend hit path', () => {
     await cache.invalidateTags(['a']);
     expect([await cache.get('k'), await cache.get('j')]).toEqual([undefined, undefined]);
   });
+
+  it('an entry whose tag version record expired after its hits is a miss, no record having changed', async () => {
+    const cache = new CacheService({ backend: new MemoryBackend(), tagTtl: '60ms', defaultTtl: '1h' });
+    await cache.set('k', 1, { tags: ['a', 'b'] });
+    // Hits remember their tags' records as current while the record store is unchanged.
+    expect([cache.hitNow('k')?.value, cache.hitNow('k')?.value]).toEqual([1, 1]);
+    await new Promise((resolve) => setTimeout(resolve, 120));
+    expect(cache.hitNow('k')).toBeUndefined();
+    expect(await cache.get('k')).toBeUndefined();
+  });
+
+  it("the first hit after any record changed reads the entry's tag versions again, keeping them recently used", async () => {
+    const memory = new MemoryBackend({ maxRecords: 8 });
+    const cache = new CacheService({ backend: memory, defaultTtl: '1h' });
+    await cache.set('k', 1, { tags: ['a', 'b'] });
+    expect(await cache.get('k')).toBe(1);
+    for (const tags of [
+      ['c', 'd'],
+      ['e', 'f'],
+      ['g', 'h'],
+    ]) {
+      await cache.set(tags.join(), 0, { tags });
+      expect(await cache.get('k')).toBe(1);
+    }
+    // Two more records evict the two least recently used: c and d, not k's (read after each change).
+    await cache.set('i,j', 0, { tags: ['i', 'j'] });
+    expect(memory.records).toBe(8);
+    expect([await cache.get('k'), await cache.get('c,d'), await cache.get('e,f')]).toEqual([1, undefined, 0]);
+  });
 });
 
 describe('plainCopy', () => {

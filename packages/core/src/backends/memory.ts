@@ -70,7 +70,8 @@ export class MemoryBackend implements CacheBackend {
       'maxRecordBytes',
     );
     this.#records = new SlotStore({ maxEntries: maxRecords, maxBytes: maxRecordBytes });
-    this.inProcess = { peek: (key) => this.#store(key).get(key) };
+    const records = this.#records;
+    this.inProcess = { peek: (key) => this.#store(key).get(key), recordChanges: () => records.changes };
     this.capabilities = {
       shared: false,
       deletePattern: true,

@@ -34,30 +34,62 @@ export function readInProcess(
   const now = Date.now();
   const fresh = now < entry.freshUntil;
   if (!fresh && (!acceptStale || now >= entry.staleUntil)) return MISS;
-  const stamps = entry.tags;
-  if (stamps.length > 0) {
-    let keys = slot.tagKeys;
-    let seen = slot.tagRecords;
-    if (keys === undefined || seen === undefined) {
-      keys = stamps.map((stamp) => core.tags.key(stamp.name));
-      seen = new Array(stamps.length);
-      slot.tagKeys = keys;
-      slot.tagRecords = seen;
-    }
-    for (let i = 0; i < stamps.length; i++) {
-      const record = local.peek(keys[i]!);
-      if (record === undefined) return MISS; // a missing version is never the one stamped
-      if (record === seen[i]) continue; // the very record found current before: same bytes
-      if (!sameVersion(record.bytes, stamps[i]!.version)) return MISS;
-      seen[i] = record;
-    }
-  }
+  if (entry.tags.length > 0 && !tagsStillChecked(local, slot, now) && !tagsCurrent(core, local, slot, entry))
+    return MISS;
   const serializer = core.settings.serializer;
   if (entry.serializer !== serializer.name) {
     const message = `entry was written by serializer '${entry.serializer}', this cache reads '${serializer.name}'`;
     return core.failedRead(new CacheError('SERIALIZATION', message, { key: fullKey }), operation, fullKey);
   }
   return answer(core, slot, entry, fullKey, operation, fresh, 'backend', shared);
+}
+
+/**
+ * Whether the entry's tag versions were all found current at an earlier hit and no record can
+ * have changed since: the record store's change counter is the same, and none of those records
+ * has reached its expiry. An invalidation writes a record, so it is seen at the next hit.
+ */
+function tagsStillChecked(local: InProcessReads, slot: Slot, now: number): boolean {
+  const checkedAt = slot.tagsCheckedAt;
+  return (
+    checkedAt !== undefined &&
+    local.recordChanges !== undefined &&
+    checkedAt === local.recordChanges() &&
+    now < (slot.tagsCheckedUntil as number)
+  );
+}
+
+/**
+ * Reads the version record of each of the entry's tags and compares it with the entry's stamp
+ * (a record found current before is the same version without comparing); when all are
+ * current, remembers the record store's change counter on the slot (see {@link tagsStillChecked}).
+ */
+function tagsCurrent(core: CacheCore, local: InProcessReads, slot: Slot, entry: CacheEntry): boolean {
+  const stamps = entry.tags;
+  const changes = local.recordChanges?.();
+  let keys = slot.tagKeys;
+  let seen = slot.tagRecords;
+  if (keys === undefined || seen === undefined) {
+    keys = stamps.map((stamp) => core.tags.key(stamp.name));
+    seen = new Array(stamps.length);
+    slot.tagKeys = keys;
+    slot.tagRecords = seen;
+  }
+  let until = Number.POSITIVE_INFINITY;
+  for (let i = 0; i < stamps.length; i++) {
+    const record = local.peek(keys[i]!);
+    if (record === undefined) return false; // a missing version is never the one stamped
+    if (record !== seen[i]) {
+      // not the very record found current before (whose bytes need no comparing again)
+      if (!sameVersion(record.bytes, stamps[i]!.version)) return false;
+      seen[i] = record;
+    }
+    const expiresAt = record.expiresAt ?? Number.POSITIVE_INFINITY;
+    if (expiresAt < until) until = expiresAt;
+  }
+  slot.tagsCheckedAt = changes;
+  slot.tagsCheckedUntil = until;
+  return true;
 }
 
 /**

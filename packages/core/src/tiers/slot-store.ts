@@ -23,6 +23,16 @@ export interface Slot {
    * need no comparing again.
    */
   tagRecords?: Slot[] | undefined;
+  /**
+   * The store's {@link SlotStore.changes} when `tagRecords` were last all found current (read
+   * by the core through `InProcessReads.recordChanges`): while the record store has not changed
+   * since, and before {@link tagsCheckedUntil}, they still are.
+   */
+  tagsCheckedAt?: number | undefined;
+  /** The earliest {@link expiresAt} of `tagRecords` at that check. */
+  tagsCheckedUntil?: number | undefined;
+  /** When the store lets the slot expire (`Date.now()` time; `Infinity`: never), set by the store. */
+  expiresAt?: number | undefined;
 }
 
 /** Bounds of a {@link SlotStore}. */
@@ -40,6 +50,7 @@ export interface SlotStoreSettings {
  */
 export class SlotStore<S extends Slot> {
   readonly #lru: LRUCache<string, S>;
+  #changes = 0;
 
   constructor(settings: SlotStoreSettings) {
     this.#lru = new LRUCache<string, S>({
@@ -47,6 +58,15 @@ export class SlotStore<S extends Slot> {
       maxSize: settings.maxBytes,
       sizeCalculation: (slot, key) => Math.max(1, slot.size + key.length),
     });
+  }
+
+  /**
+   * A counter that grows whenever a slot is stored, replaced or removed (the store evicts only
+   * while storing): while it is unchanged, every key holds the very slot it held, unless that
+   * slot's {@link Slot.expiresAt} has passed.
+   */
+  get changes(): number {
+    return this.#changes;
   }
 
   /** The live slot at `key` (marks it recently used), or `undefined`. */
@@ -66,17 +86,23 @@ export class SlotStore<S extends Slot> {
 
   /** Stores `slot`; `ttlMs` (none when omitted or not positive) bounds how long it is kept. */
   set(key: string, slot: S, ttlMs?: number): void {
-    this.#lru.set(key, slot, { ttl: lruTtl(ttlMs) });
+    const ttl = lruTtl(ttlMs);
+    slot.expiresAt = ttl === 0 ? Number.POSITIVE_INFINITY : Date.now() + ttl;
+    this.#changes++;
+    this.#lru.set(key, slot, { ttl });
   }
 
   /** Replaces the slot at `key`, keeping its expiry (as `INCR` keeps a key's TTL in Redis). */
   replace(key: string, slot: S): void {
+    slot.expiresAt = this.#lru.peek(key)?.expiresAt ?? Number.POSITIVE_INFINITY;
+    this.#changes++;
     this.#lru.set(key, slot, { noUpdateTTL: true });
   }
 
   /** Removes `key`; `true` when a live slot was there. */
   delete(key: string): boolean {
     const existed = this.#lru.has(key);
+    this.#changes++;
     this.#lru.delete(key);
     return existed;
   }
@@ -93,6 +119,7 @@ export class SlotStore<S extends Slot> {
 
   /** Removes everything. */
   clear(): void {
+    this.#changes++;
     this.#lru.clear();
   }
 

@@ -61,6 +61,13 @@ export interface StoredBytes extends Slot {
 export interface InProcessReads {
   /** What is stored at `key` (entries and the service's records alike; marks it recently used). */
   peek(key: string): StoredBytes | undefined;
+  /**
+   * Optional: a counter of changes to the service's records (tag versions, locks) that grows
+   * whenever one is stored or removed (evictions included). While it is unchanged, the tag
+   * version records found current at an entry's last hit still are (until the earliest of their
+   * {@link Slot.expiresAt}), and a hit does not read them again.
+   */
+  recordChanges?(): number;
 }
 
 /** A held lock. Releasing a lock that another owner now holds does nothing. */
