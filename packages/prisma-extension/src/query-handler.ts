@@ -9,8 +9,9 @@ import {
 import { accelerateInfo, type ReadObservation, wantsInfo, withoutInfoFlag } from './accelerate-info.js';
 import type { DecimalRevival } from './decimal-revival.js';
 import { WRITE_OPERATIONS } from './invalidation.js';
+import { hashedKey, KeyMemo } from './key-memo.js';
 import type { ModelNames } from './model-names.js';
-import { clientKeyText, keyAfterHead, keyHead } from './query-key.js';
+import { clientKeyText, keyAfterHead, keyHead, soleWhereField } from './query-key.js';
 import { rawQueryWrites } from './raw-sql.js';
 import type { RelationGraph } from './relation-graph.js';
 import type { RowTags } from './row-tags.js';
@@ -46,7 +47,15 @@ interface OperationSite {
   readonly hitOptions: HitNowOptions;
   /** Its keys' {@link keyHead}. */
   readonly head: string;
+  /**
+   * The {@link KeyMemo} scope of each field of its `{ where: { <field>: <value> } }` reads, for
+   * at most {@link WHERE_FIELDS} fields.
+   */
+  readonly whereScopes: Map<string, object>;
 }
+
+/** Fields per model operation whose `{ where: { <field>: <value> } }` reads have keys memoized by value. */
+const WHERE_FIELDS = 16;
 
 /** The extension's behaviour, for one client: cached reads, invalidating writes, raw queries. */
 export class QueryHandler {
@@ -54,6 +63,8 @@ export class QueryHandler {
   readonly #clientText: string | undefined;
   /** One site per model and operation (bounded by the schema). */
   readonly #sites = new Map<string, Map<string, OperationSite>>();
+  /** The keys of recent reads' canonical texts: a hit does not hash its text again. */
+  readonly keys = new KeyMemo();
 
   constructor(
     readonly cache: CacheService,
@@ -106,18 +117,23 @@ export class QueryHandler {
     const path = params.__internalParams?.dataPath;
     const own = options.tags !== undefined || options.ttl !== undefined || options.swr !== undefined;
     const site = this.#site(model, operation);
-    const key = keyAfterHead(
-      site.head,
-      {
-        args,
-        custom: options.key,
-        path,
-        read: own
-          ? [options.tags ? [...options.tags].sort() : null, options.ttl ?? null, options.swr ?? null]
-          : undefined,
-      },
-      this.#clientKeyText(),
-    );
+    const key =
+      (!own && options.key === undefined && (path === undefined || path.length === 0)
+        ? this.#rowReadKey(site, args)
+        : undefined) ??
+      keyAfterHead(
+        site.head,
+        {
+          args,
+          custom: options.key,
+          path,
+          read: own
+            ? [options.tags ? [...options.tags].sort() : null, options.ttl ?? null, options.swr ?? null]
+            : undefined,
+        },
+        this.#clientKeyText(),
+        this.keys.key,
+      );
     const source = site.source;
     const revives = this.decimals.revives(model, path);
     // A fresh hit held in this process is answered here, without a promise of the core's or
@@ -194,6 +210,7 @@ export class QueryHandler {
       site.head,
       { args: params.args, ...(declared.key !== undefined ? { custom: declared.key } : {}) },
       this.#clientKeyText(),
+      this.keys.key,
     );
     const { ttl, swr } = { ttl: declared.ttl ?? this.options.ttl, swr: declared.swr ?? this.options.swr };
     return this.cached(key, tags, ttl, swr, queryRunner(params, params.args), site.source);
@@ -209,6 +226,32 @@ export class QueryHandler {
     return this.#site(model, operation).source;
   }
 
+  /**
+   * The key of a read whose arguments are `{ where: { <field>: <value> } }` (a number or a string
+   * value), from the key memo by value without building the arguments' text; `undefined` for
+   * other reads, and with `keyContext` (whose text may change from read to read).
+   */
+  #rowReadKey(site: OperationSite, args: unknown): string | undefined {
+    const clientText = this.#clientText;
+    if (clientText === undefined) return undefined;
+    const field = soleWhereField(args);
+    if (field === undefined) return undefined;
+    const value = (args as { where: Record<string, unknown> }).where[field];
+    if (typeof value !== 'number' && (typeof value !== 'string' || !this.keys.holds(value))) return undefined;
+    let scope = site.whereScopes.get(field);
+    if (scope === undefined) {
+      if (site.whereScopes.size >= WHERE_FIELDS) return undefined;
+      scope = {};
+      site.whereScopes.set(field, scope);
+    }
+    const known = this.keys.get(scope, value);
+    if (known !== undefined) return known;
+    // The value as read once: a getter giving another value next time cannot mix two keys up.
+    const key = keyAfterHead(site.head, { args: { where: { [field]: value } } }, clientText, hashedKey);
+    this.keys.set(scope, value, key);
+    return key;
+  }
+
   #site(model: string, operation: string): OperationSite {
     let ofModel = this.#sites.get(model);
     if (ofModel === undefined) {
@@ -222,6 +265,7 @@ export class QueryHandler {
         source,
         hitOptions: { source },
         head: keyHead(this.options.prefix, this.schemaVersion, model, operation),
+        whereScopes: new Map(),
       };
       ofModel.set(operation, site);
     }

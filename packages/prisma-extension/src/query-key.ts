@@ -1,4 +1,5 @@
-import { hashString, stableStringify } from '@tagcache/core';
+import { stableStringify } from '@tagcache/core';
+import { hashedKey, type KeyOfText } from './key-memo.js';
 
 /** What makes two reads share an entry: everything else about them must be equal. */
 export interface KeyParts {
@@ -38,12 +39,14 @@ export type KeyTail = Pick<KeyParts, 'args' | 'custom' | 'path' | 'read'> & { re
 /**
  * {@link queryKey} from its {@link keyHead}, built once per model operation by the extension,
  * and `clientText`, the {@link clientKeyText} of `parts.client` (the same for every read of a
- * client without `keyContext`).
+ * client without `keyContext`). `keyOf` makes the key of the canonical text: {@link hashedKey},
+ * or the extension's memo of it (same keys).
  */
 export function keyAfterHead(
   head: string,
   parts: KeyTail,
   clientText: string = clientKeyText(parts.client),
+  keyOf: KeyOfText = hashedKey,
 ): string {
   if (parts.custom !== undefined) return `${head}k:${parts.custom}`;
   const { path, read } = parts;
@@ -52,7 +55,28 @@ export function keyAfterHead(
   let text = `{"args":${stableStringify(parts.args ?? null)},"client":${clientText}`;
   if (path !== undefined && path.length > 0) text += `,"path":${stableStringify(path)}`;
   if (read !== undefined) text += `,"read":${stableStringify(read)}`;
-  return head + hashString(`${text}}`);
+  return keyOf(head, `${text}}`);
+}
+
+/**
+ * The field of `args` when they are `{ where: { <field>: <value> } }` and nothing else, plain
+ * objects both (a read of one row by a unique key, the common hit); `undefined` otherwise.
+ * The key of such a read is that of `{ where: { [field]: value } }`, whatever its value.
+ */
+export function soleWhereField(args: unknown): string | undefined {
+  if (!isPlain(args)) return undefined;
+  const top = Object.keys(args);
+  if (top.length !== 1 || top[0] !== 'where') return undefined;
+  const where = (args as { where?: unknown }).where;
+  if (!isPlain(where)) return undefined;
+  const fields = Object.keys(where);
+  return fields.length === 1 ? fields[0] : undefined;
+}
+
+function isPlain(value: unknown): value is object {
+  if (typeof value !== 'object' || value === null) return false;
+  const proto = Object.getPrototypeOf(value) as unknown;
+  return proto === Object.prototype || proto === null;
 }
 
 /** The canonical text of a key's client settings (`KeyParts.client`). */

@@ -1,3 +1,4 @@
+import { queryKey } from '@tagcache/prisma';
 import { describe, expect, it } from 'vitest';
 import type { TestDatabase } from '../support/databases.js';
 import { cachedClient, seed } from '../support/fixtures.js';
@@ -96,6 +97,52 @@ export function readTests(db: () => TestDatabase): void {
       expect(variants[1]).toHaveProperty('profile.bio', 'hello');
       expect(variants[2]).not.toHaveProperty('avatar');
       expect(variants[3]).not.toEqual(variants[4]);
+    });
+
+    it('reads by one where field (keys memoized by value) have the keys of their arguments, miss and hits', async () => {
+      const c = cachedClient(db(), { schemaVersion: 'v1' });
+      const { alice, bob } = await seed(c.prisma);
+      const keys: string[] = [];
+      c.cache.on('set', (e) => keys.push(e.key));
+      c.cache.on('hit', (e) => keys.push(e.key));
+      const findUnique = (args: { where: { id: number } | { email: string } }) => ({
+        operation: 'findUnique',
+        args,
+        read: () => c.db.user.findUnique(args),
+      });
+      const findFirst = (args: { where: { id: number } | { managerId: number } }) => ({
+        operation: 'findFirst',
+        args,
+        read: () => c.db.user.findFirst(args),
+      });
+      const reads = [
+        findUnique({ where: { id: alice.id } }),
+        findUnique({ where: { id: bob.id } }),
+        findUnique({ where: { email: 'alice@example.com' } }),
+        {
+          operation: 'findUnique',
+          args: { where: { id: alice.id }, select: { id: true } },
+          read: () => c.db.user.findUnique({ where: { id: alice.id }, select: { id: true } }),
+        },
+        // The same value in two fields: two keys (Bob, then Alice whose manager he is).
+        findFirst({ where: { id: bob.id } }),
+        findFirst({ where: { managerId: bob.id } }),
+      ];
+      const names: unknown[] = [];
+      for (const { operation, args, read } of reads) {
+        keys.length = 0;
+        for (let i = 0; i < 3; i++) names.push(((await read()) as { name?: string } | null)?.name);
+        const key = queryKey({
+          prefix: 'prisma:',
+          schemaVersion: 'v1',
+          model: 'User',
+          operation,
+          args,
+          client: { omit: null },
+        });
+        expect(keys).toEqual([`|${key}`, `|${key}`, `|${key}`]);
+      }
+      expect(names.slice(-6)).toEqual(['Bob', 'Bob', 'Bob', 'Alice', 'Alice', 'Alice']);
     });
 
     it('clients with different global omit or schema version never share entries', async () => {
