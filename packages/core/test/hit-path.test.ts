@@ -2,6 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { CacheService, JsonSerializer, type JsonType, MemoryBackend } from '../src/index.js';
 import { LoopbackHub } from '../src/testing/index.js';
+import { INTERNAL_KEY_PREFIX } from '../src/types/backend.js';
 import { NOT_PLAIN, plainCopy } from '../src/values/plain-copy.js';
 
 class Money {
@@ -183,6 +184,22 @@ describe('memory backend hit path', () => {
     await cache.set('i,j', 0, { tags: ['i', 'j'] });
     expect(memory.records).toBe(8);
     expect([await cache.get('k'), await cache.get('c,d'), await cache.get('e,f')]).toEqual([1, undefined, 0]);
+  });
+
+  it('every write of a record moves the change counter, a counter bump (incr) included', async () => {
+    const memory = new MemoryBackend();
+    const changes = (): number => memory.inProcess.recordChanges?.() ?? Number.NaN;
+    const writes: [string, () => Promise<unknown>][] = [
+      ['set', () => memory.set(`${INTERNAL_KEY_PREFIX}r`, new Uint8Array([1]))],
+      ['incr of a new counter', () => memory.incr(`${INTERNAL_KEY_PREFIX}n`)],
+      ['incr of an existing counter', () => memory.incr(`${INTERNAL_KEY_PREFIX}n`)],
+      ['delete', () => memory.delete(`${INTERNAL_KEY_PREFIX}r`)],
+    ];
+    for (const [name, write] of writes) {
+      const before = changes();
+      await write();
+      expect(changes(), name).toBeGreaterThan(before);
+    }
   });
 });
 
