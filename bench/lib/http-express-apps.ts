@@ -136,7 +136,14 @@ export const expressApps: Record<string, (env: ServerEnv) => Promise<BenchApp>> 
       client.once('ready', () => resolve());
       client.once('error', reject);
     });
-    const instance = apicache.newInstance({ defaultDuration: '1 hour', redisClient: client });
+    // Each server process keys its own entries (a variant runs in several processes, as
+    // tagcache's Redis variant does with its prefix): a process's first request is its miss.
+    const pid = String(process.pid);
+    const instance = apicache.newInstance({
+      defaultDuration: '1 hour',
+      redisClient: client,
+      appendKey: () => pid,
+    });
     return {
       server: createServer(app(counter, instance.middleware('1 hour'))),
       counter,

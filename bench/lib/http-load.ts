@@ -7,7 +7,8 @@
  * Environment: `BENCH_HTTP_ROUNDS`, `BENCH_HTTP_SECONDS` (per round) override the scenario's
  * defaults; `BENCH_HTTP_VARIANTS=a,b` keeps only those servers (and the reference);
  * `BENCH_CPU_PROF=<dir>` runs every server with `--cpu-prof` into `<dir>/<variant>/`; `BENCH_HTTP_PIN=0`
- * leaves the load generator and the servers unpinned (see cpu-pinning.ts).
+ * leaves the load generator and the servers unpinned (see cpu-pinning.ts); `BENCH_HTTP_PROCESSES`
+ * sets how many server processes each variant runs in (default 2).
  */
 import { type ChildProcess, fork } from 'node:child_process';
 import { request } from 'node:http';
@@ -77,7 +78,12 @@ function envNumber(name: string, fallback: number): number {
   return Number.isFinite(value) && value > 0 ? value : fallback;
 }
 
-/** Measures every variant; rows come back in the order given. */
+/**
+ * Measures every variant; rows come back in the order given. Each variant runs in
+ * `BENCH_HTTP_PROCESSES` server processes (default 2), used in turn round by round: one
+ * process's luck (how its JIT compiled the hot path, where its heap landed) moved a variant by
+ * up to ±15% from run to run, which interleaved rounds in one process cannot average out.
+ */
 export async function measureHttp(
   all: readonly HttpVariant[],
   options: HttpRunOptions,
@@ -86,85 +92,95 @@ export async function measureHttp(
   const variants = only ? all.filter((v) => v.reference || only.includes(v.server)) : [...all];
   const rounds = Math.round(envNumber('BENCH_HTTP_ROUNDS', options.rounds));
   const roundSeconds = envNumber('BENCH_HTTP_SECONDS', options.roundSeconds);
+  const perVariant = Math.max(1, Math.round(envNumber('BENCH_HTTP_PROCESSES', 2)));
   const notes: string[] = [];
-  const servers: RunningServer[] = [];
+  /** Per variant, its server processes. */
+  const servers: RunningServer[][] = variants.map(() => []);
+  const everyServer = (): RunningServer[] => servers.flat();
   const pinning = pinLoadGenerator();
   try {
-    for (const server of await Promise.allSettled(variants.map((v) => startServer(v, options.env)))) {
-      if (server.status === 'fulfilled') servers.push(server.value);
-      else throw server.reason;
-    }
-    for (const server of servers) if (server.child.pid !== undefined) pinning?.pinServer(server.child.pid);
-    const hitChecks: string[] = [];
-    for (const server of servers) {
+    const starting = variants.flatMap((v, i) =>
+      Array.from({ length: perVariant }, () =>
+        startServer(v, options.env).then((server) => servers[i]!.push(server)),
+      ),
+    );
+    for (const started of await Promise.allSettled(starting))
+      if (started.status === 'rejected') throw started.reason;
+    for (const server of everyServer())
+      if (server.child.pid !== undefined) pinning?.pinServer(server.child.pid);
+    const hitChecks = new Set<string>();
+    for (const server of everyServer()) {
       const check = await probe(server);
-      if (check !== undefined) hitChecks.push(check);
+      if (check !== undefined) hitChecks.add(check);
     }
-    if (hitChecks.length > 0) notes.push(`Probe before measuring: ${hitChecks.join('; ')}.`);
+    if (hitChecks.size > 0)
+      notes.push(`Probe before measuring (every process): ${[...hitChecks].join('; ')}.`);
 
-    for (const server of servers) await load(server, options.connections, options.warmupSeconds);
-    const samples = servers.map(() => [] as number[]);
-    const cpu = servers.map(() => [] as number[]);
+    for (const server of everyServer()) await load(server, options.connections, options.warmupSeconds);
+    const samples = variants.map(() => [] as number[]);
+    const cpu = variants.map(() => [] as number[]);
     for (let round = 0; round < rounds; round++) {
       // Rotate the order every round, so no variant always runs right after the same one.
-      for (let j = 0; j < servers.length; j++) {
-        const i = (j + round) % servers.length;
-        const result = await load(servers[i]!, options.connections, roundSeconds);
+      for (let j = 0; j < variants.length; j++) {
+        const i = (j + round) % variants.length;
+        const processes = servers[i]!;
+        const result = await load(processes[round % processes.length]!, options.connections, roundSeconds);
         samples[i]!.push(result.rate);
         cpu[i]!.push(result.cpuPerRequest);
-        if (result.problem) notes.push(`${servers[i]!.variant.name}, round ${round + 1}: ${result.problem}`);
+        if (result.problem) notes.push(`${variants[i]!.name}, round ${round + 1}: ${result.problem}`);
       }
       process.stdout.write(`  round ${round + 1}/${rounds} done\n`);
     }
 
     const afterward: string[] = [];
-    for (const server of servers) {
-      if (server.variant.hit === undefined) continue;
-      const { calls } = await askStats(server);
-      afterward.push(`${server.variant.name} ${calls}`);
-      if (calls !== 1)
+    for (const [i, variant] of variants.entries()) {
+      if (variant.hit === undefined) continue;
+      const calls: number[] = [];
+      for (const server of servers[i]!) calls.push((await askStats(server)).calls);
+      afterward.push(`${variant.name} ${calls.join(' + ')}`);
+      if (calls.some((n) => n !== 1))
         notes.push(
-          `WARNING: ${server.variant.name} ran its handler ${calls} times: not every request was a hit.`,
+          `WARNING: ${variant.name} ran its handler ${calls.join(' + ')} times: not every request was a hit.`,
         );
     }
     if (afterward.length > 0)
       notes.push(
-        `Route handler calls after all rounds (1 = the priming miss only): ${afterward.join(', ')}.`,
+        `Route handler calls after all rounds, per process (1 = the priming miss only): ${afterward.join(', ')}.`,
       );
     const cpuMedians = cpu.map((values) => median(values));
-    const cpuList = servers.map((server, i) => `${server.variant.name} ${Math.round(cpuMedians[i]!)}`);
+    const cpuList = variants.map((variant, i) => `${variant.name} ${Math.round(cpuMedians[i]!)}`);
     notes.push(
       `Server CPU time (user + system) per response, µs, median (steadier than req/s on a busy machine): ${cpuList.join(', ')}.`,
     );
-    const referenceIndex = servers.findIndex((server) => server.variant.reference === true);
+    const referenceIndex = variants.findIndex((variant) => variant.reference === true);
     if (referenceIndex >= 0) {
-      const reference = servers[referenceIndex]!.variant.name;
-      const ratios = servers
-        .filter((_server, i) => i !== referenceIndex)
-        .map((server) => {
-          const i = servers.indexOf(server);
-          return `${server.variant.name} ${(cpuMedians[referenceIndex]! / cpuMedians[i]!).toFixed(3)}×`;
-        });
+      const reference = variants[referenceIndex]!.name;
+      const ratios = variants
+        .map((variant, i) => [variant, i] as const)
+        .filter(([, i]) => i !== referenceIndex)
+        .map(
+          ([variant, i]) => `${variant.name} ${(cpuMedians[referenceIndex]! / cpuMedians[i]!).toFixed(3)}×`,
+        );
       notes.push(
         `Responses per server CPU second × ${reference} (what req/s is when the server alone is the bottleneck): ${ratios.join(', ')}.`,
       );
     }
     notes.push(
-      `autocannon in the parent process, each server in its own process; ${options.connections} connections, ` +
+      `autocannon in the parent process; each variant in ${perVariant} server process${perVariant === 1 ? '' : 'es'} of its own, used in turn round by round; ${options.connections} connections, ` +
         `${options.warmupSeconds} s warm-up, median of ${rounds} interleaved rounds of ${roundSeconds} s; req/s.`,
     );
     notes.push(pinning?.note ?? 'Load generator and servers not pinned to CPUs (they share every core).');
     return {
-      rows: servers.map((server, i) => ({
-        name: server.variant.name,
+      rows: variants.map((variant, i) => ({
+        name: variant.name,
         opsPerSec: median(samples[i]!),
-        reference: server.variant.reference === true,
+        reference: variant.reference === true,
       })),
       notes,
     };
   } finally {
     pinning?.release();
-    await Promise.all(servers.map((server) => stopServer(server.child)));
+    await Promise.all(everyServer().map((server) => stopServer(server.child)));
     for (const child of children) if (child.exitCode === null && child.signalCode === null) kill(child);
   }
 }
