@@ -200,6 +200,27 @@ describe('loader context', () => {
     vi.advanceTimersByTime(11_000); // past the TTL of v2, whose loader asked for no grace
     expect(await cache.getOrSet('k', loader, { ttl: 10, grace: 1 })).toBe('v3');
   });
+
+  it('setTtl(0) stores a value already stale: in the same millisecond it is stale and refreshed, never a fresh hit; without a grace it is not stored', async () => {
+    vi.useFakeTimers({ toFake: ['Date'] }); // every read below happens in the millisecond of the store
+    const { cache } = memoryCache();
+    let loads = 0;
+    const bornStale =
+      (grace: number) => (ctx: { setTtl(ttl: number): void; setGrace(grace: number): void }) => {
+        loads++;
+        ctx.setTtl(0);
+        ctx.setGrace(grace);
+        return `v${loads}`;
+      };
+    const options = { ttl: 60, grace: 1, refresh: 'caller' } as const;
+    await cache.getOrSet('k', bornStale(30), options);
+    const second = await cache.getOrSetReport('k', bornStale(30), options);
+    expect([second.value, second.outcome, loads]).toEqual(['v2', 'loaded', 2]);
+
+    const third = await cache.getOrSetReport('none', bornStale(0), options);
+    expect(third.stored).toEqual({ reason: 'skipped', detail: 'no lifetime' });
+    expect(await cache.get('none')).toBeUndefined();
+  });
 });
 
 describe('stampede protection across processes (shared backend, add-based lock)', () => {

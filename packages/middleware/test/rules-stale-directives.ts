@@ -179,4 +179,43 @@ export function staleDirectiveRules(_framework: string, { setup, cached, counter
     expect((await refreshing).text).toBe('v2');
     expect(calls['/stale-born']).toBe(2);
   });
+
+  it('a response stored already stale is refreshed by the next request even within the millisecond of its store', async () => {
+    // The clock stands still: the next request comes in the very millisecond the entry was stored
+    // (it did, now and then, on a fast path; a 1 ms lifetime then made it a fresh hit, never refreshed).
+    vi.useFakeTimers({ toFake: ['Date'] });
+    const gate = deferred();
+    const entered = deferred();
+    const next = counter();
+    const { http, calls, stored } = await setup([
+      {
+        path: '/born-stale',
+        cache: fromResponse(),
+        handle: async () => {
+          const n = next();
+          if (n === 2) {
+            entered.resolve();
+            await gate.promise;
+          }
+          return { body: `v${n}`, headers: { 'cache-control': 'max-age=0, stale-while-revalidate=60' } };
+        },
+      },
+    ]);
+    const written = stored();
+    await http.get('/born-stale');
+    await written;
+    const refreshing = http.get('/born-stale').then((res) => res);
+    const answeredFirst = refreshing.then((res) => {
+      throw new Error(
+        `the next request was answered without a refresh: ${res.headers['x-cache']} ${res.text}`,
+      );
+    });
+    await Promise.race([entered.promise, answeredFirst]);
+    answeredFirst.catch(() => {});
+    const stale = await http.get('/born-stale');
+    expect([stale.text, stale.headers['x-cache']]).toEqual(['v1', 'STALE']);
+    gate.resolve();
+    expect((await refreshing).text).toBe('v2');
+    expect(calls['/born-stale']).toBe(2);
+  });
 }

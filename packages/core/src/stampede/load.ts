@@ -31,6 +31,7 @@ const TAGS_CHANGED = notStored('tags-changed');
 const CACHE_ERROR = notStored('cache-error');
 const NESTED = notStored('nested');
 const SKIPPED = notStored('skipped');
+const NO_LIFETIME: NotStored = Object.freeze({ reason: 'skipped', detail: 'no lifetime' });
 
 /** What a flight that read a current entry (rather than loading) hands its callers. */
 export function readLoaded<T>(value: T, basis: readonly TagStamp[]): Loaded<T> {
@@ -179,16 +180,11 @@ export async function load<T>(
   }
   if (ticket?.superseded) return loadedAs(value, stamps, SUPERSEDED);
   const ttlMs = context.effectiveTtl(request.ttlMs);
+  const graceMs = context.effectiveGrace(request.graceMs);
+  // Born stale (`setTtl(0)`) without a grace: an entry no read could ever use.
+  if (ttlMs <= 0 && graceMs <= 0) return loadedAs(value, stamps, NO_LIFETIME);
   const result = loadedAs(value, stamps, true);
-  const stored = await core.store(
-    request.fullKey,
-    value,
-    stamps,
-    ttlMs,
-    context.effectiveGrace(request.graceMs),
-    'getOrSet',
-    result,
-  );
+  const stored = await core.store(request.fullKey, value, stamps, ttlMs, graceMs, 'getOrSet', result);
   return stored ? result : { ...result, stored: CACHE_ERROR };
 }
 

@@ -34,7 +34,7 @@ export class LoadContext<T> implements LoaderContext<T> {
   }
 
   setTtl(ttl: Duration): void {
-    this.ttlMs = toMilliseconds(ttl, 'setTtl');
+    this.ttlMs = toMilliseconds(ttl, 'setTtl', true);
   }
 
   setGrace(grace: Duration): void {
@@ -92,7 +92,7 @@ export class NestedContext<T> implements LoaderContext<T> {
   }
 
   setTtl(ttl: Duration): void {
-    this.outer.capTtl(toMilliseconds(ttl, 'setTtl'));
+    this.outer.capTtl(toMilliseconds(ttl, 'setTtl', true));
   }
 
   /** A re-entrant load's grace is ignored: the enclosing load's applies to the one value stored. */

@@ -169,7 +169,11 @@ export interface LoaderContext<T> {
   readonly background: boolean;
   /** Adds tags discovered while loading. They are checked for invalidations that raced the load. */
   addTags(...tags: string[]): void;
-  /** Overrides the TTL for this value. */
+  /**
+   * Overrides the TTL for this value. `0` stores it already stale: it is never a fresh hit, only
+   * served within its grace (see `setGrace`) while a caller refreshes it, and not stored at all
+   * without a grace.
+   */
   setTtl(ttl: Duration): void;
   /**
    * Overrides the grace period for this value (how long it may be served stale after its TTL,

@@ -135,10 +135,16 @@ export function staleWindows(
   };
 }
 
+/** A stored lifetime in seconds for `setTtl`; `undefined` when it is the route's own. */
+function ttlSeconds(ttlMs: number, settings: CacheResponsesSettings): number | undefined {
+  return ttlMs === settings.lookupOptions.ttl * 1000 ? undefined : ttlMs / 1000;
+}
+
 /**
  * The TTL and grace (seconds) to store a response with, where they differ from the route's
- * `getOrSet` options. A response already stale is stored for 1 ms, then served stale in its
- * window (the caller made sure it has one).
+ * `getOrSet` options. A response already stale with a stale window is stored with a TTL of 0
+ * (never a fresh hit, served stale in its window while a request refreshes it); without a
+ * window, for 1 ms (the caller only stores such a response when it has a window).
  */
 export function storedLifetime(
   stored: {
@@ -149,9 +155,13 @@ export function storedLifetime(
   },
   settings: CacheResponsesSettings,
 ): { readonly ttl: number | undefined; readonly grace: number | undefined } {
-  const ttlMs = Math.max(1, stored.freshUntil - stored.storedAt);
-  const ttl = ttlMs === settings.lookupOptions.ttl * 1000 ? undefined : ttlMs / 1000;
-  if (!settings.ttlFromResponse) return { ttl, grace: undefined };
+  const lifetimeMs = stored.freshUntil - stored.storedAt;
+  if (!settings.ttlFromResponse)
+    return { ttl: ttlSeconds(Math.max(1, lifetimeMs), settings), grace: undefined };
   const windows = staleWindows(stored, settings);
-  return { ttl, grace: Math.max(windows.swrMs, windows.staleIfErrorMs) / 1000 };
+  const graceMs = Math.max(windows.swrMs, windows.staleIfErrorMs);
+  // Born stale with a stale window: fresh for no time at all. A lifetime of 1 ms let a request
+  // in the same millisecond take it for fresh, served stale with no refresh started.
+  const ttlMs = lifetimeMs <= 0 && graceMs > 0 ? 0 : Math.max(1, lifetimeMs);
+  return { ttl: ttlSeconds(ttlMs, settings), grace: graceMs / 1000 };
 }
