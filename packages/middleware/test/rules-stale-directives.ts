@@ -14,6 +14,35 @@ export function staleDirectiveRules(_framework: string, { setup, cached, counter
     return (await http.get(path)).headers['x-cache'] === 'HIT';
   }
 
+  /**
+   * A route whose responses are stored already stale (`max-age=0`, a 60 s stale window), with
+   * its first response (`v1`) stored. Its second handler run resolves `entered`, then waits for
+   * `gate`.
+   */
+  async function bornStale(path: string) {
+    const gate = deferred();
+    const entered = deferred();
+    const next = counter();
+    const { http, calls, stored } = await setup([
+      {
+        path,
+        cache: fromResponse(),
+        handle: async () => {
+          const n = next();
+          if (n === 2) {
+            entered.resolve();
+            await gate.promise;
+          }
+          return { body: `v${n}`, headers: { 'cache-control': 'max-age=0, stale-while-revalidate=60' } };
+        },
+      },
+    ]);
+    const written = stored();
+    await http.get(path);
+    await written;
+    return { http, calls, gate, entered };
+  }
+
   it('CDN-Cache-Control takes precedence over Cache-Control and Expires; private/no-store stay private (item 6)', async () => {
     const cases: Record<string, Record<string, string>> = {
       '/cdn-longer': { 'cache-control': 'no-cache', 'cdn-cache-control': 'max-age=300' },
@@ -151,26 +180,7 @@ export function staleDirectiveRules(_framework: string, { setup, cached, counter
   });
 
   it('max-age=0 with a stale window is stored already stale and served stale to concurrent requests', async () => {
-    const gate = deferred();
-    const entered = deferred();
-    const next = counter();
-    const { http, calls, stored } = await setup([
-      {
-        path: '/stale-born',
-        cache: fromResponse(),
-        handle: async () => {
-          const n = next();
-          if (n === 2) {
-            entered.resolve();
-            await gate.promise;
-          }
-          return { body: `v${n}`, headers: { 'cache-control': 'max-age=0, stale-while-revalidate=60' } };
-        },
-      },
-    ]);
-    const written = stored();
-    await http.get('/stale-born');
-    await written;
+    const { http, calls, gate, entered } = await bornStale('/stale-born');
     const refreshing = http.get('/stale-born').then((res) => res);
     await entered.promise;
     const stale = await http.get('/stale-born');
@@ -184,26 +194,7 @@ export function staleDirectiveRules(_framework: string, { setup, cached, counter
     // The clock stands still: the next request comes in the very millisecond the entry was stored
     // (it did, now and then, on a fast path; a 1 ms lifetime then made it a fresh hit, never refreshed).
     vi.useFakeTimers({ toFake: ['Date'] });
-    const gate = deferred();
-    const entered = deferred();
-    const next = counter();
-    const { http, calls, stored } = await setup([
-      {
-        path: '/born-stale',
-        cache: fromResponse(),
-        handle: async () => {
-          const n = next();
-          if (n === 2) {
-            entered.resolve();
-            await gate.promise;
-          }
-          return { body: `v${n}`, headers: { 'cache-control': 'max-age=0, stale-while-revalidate=60' } };
-        },
-      },
-    ]);
-    const written = stored();
-    await http.get('/born-stale');
-    await written;
+    const { http, calls, gate, entered } = await bornStale('/born-stale');
     const refreshing = http.get('/born-stale').then((res) => res);
     const answeredFirst = refreshing.then((res) => {
       throw new Error(
