@@ -28,8 +28,15 @@ export class ExpressExchange implements Exchange {
 
   constructor(req: Request, res: Response, next: NextFunction, settings: CacheResponsesSettings) {
     this.native = req;
-    // `req.protocol` and `req.host` honour the app's `trust proxy` setting.
-    this.request = requestInfo(req.method, req.originalUrl, req.headers, req.params, req.protocol, req.host);
+    // The scheme and host as `req.protocol` and `req.host` give them (honouring `trust proxy`).
+    const trusted = fromTrustedProxy(req);
+    const protocol = trusted
+      ? req.protocol
+      : (req.socket as { encrypted?: boolean }).encrypted
+        ? 'https'
+        : 'http';
+    const host = trusted ? req.host : req.headers.host || undefined;
+    this.request = requestInfo(req.method, req.originalUrl, req.headers, req.params, protocol, host);
     this.#res = res;
     this.#next = next;
     this.#settings = settings;
@@ -87,3 +94,18 @@ export class ExpressExchange implements Exchange {
     );
   }
 }
+
+/**
+ * Whether the app's `trust proxy` setting trusts the peer, asked once: Express's `req.protocol`
+ * and `req.host` each ask it, and both answer from the socket and the `Host` header when it
+ * does not (reading those getters costs a hit more than the rest of its request info: Express 5
+ * gives every request its own prototype chain).
+ */
+function fromTrustedProxy(req: Request): boolean {
+  // No app (a bare `router` in front): nothing is trusted.
+  const trust: unknown = (req.app as Request['app'] | undefined)?.get('trust proxy fn');
+  return typeof trust === 'function' && (trust as TrustProxy)(req.socket.remoteAddress, 0) === true;
+}
+
+/** Express's compiled `trust proxy` setting. */
+type TrustProxy = (address: string | undefined, hop: number) => boolean;

@@ -31,7 +31,14 @@ export class KoaExchange implements Exchange {
     this.#next = next;
     const params = (ctx as { params?: Record<string, unknown> }).params;
     // `ctx.protocol` and `ctx.host` honour `app.proxy`.
-    this.request = requestInfo(ctx.method, ctx.originalUrl, ctx.req.headers, params, ctx.protocol, ctx.host);
+    this.request = requestInfo(
+      ctx.method,
+      ctx.originalUrl,
+      ctx.req.headers,
+      params,
+      ctx.protocol,
+      hostOf(ctx),
+    );
   }
 
   /**
@@ -118,6 +125,28 @@ export class KoaExchange implements Exchange {
   reportError(error: unknown): void {
     this.native.app.emit('error', error, this.native);
   }
+}
+
+/**
+ * `ctx.host`, without its split and trim in the common case (no trusted proxy, an HTTP/1
+ * request, a plain `Host`: no comma, no user info, no surrounding space), in which `ctx.host`
+ * returns the header as it is.
+ */
+function hostOf(ctx: Context): string {
+  const req = ctx.req;
+  const host = req.headers.host;
+  if (host !== undefined && !ctx.app.proxy && req.httpVersionMajor < 2 && isPlainHost(host)) return host;
+  return ctx.host;
+}
+
+function isPlainHost(host: string): boolean {
+  return (
+    host.length > 0 &&
+    host.charCodeAt(0) > 0x20 &&
+    host.charCodeAt(host.length - 1) > 0x20 &&
+    !host.includes(',') &&
+    !host.includes('@')
+  );
 }
 
 /** The response head as Node sent it (after the whole middleware chain unwound). */
