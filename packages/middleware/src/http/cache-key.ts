@@ -11,7 +11,7 @@ import { varySignature } from './vary.js';
  * {@link queryKeyPart}), every part escaped. `HEAD` reads as `GET`.
  */
 export function defaultKey(request: RequestInfo): string {
-  const method = `${originKeyPart(request)} ${request.method === 'HEAD' ? 'GET' : escapeKeyPart(request.method)}`;
+  const method = `${originKeyPart(request)} ${request.method === 'HEAD' || request.method === 'GET' ? 'GET' : escapeKeyPart(request.method)}`;
   const path = `${method} ${escapeKeyPart(request.path)}`;
   const mark = request.url.indexOf('?');
   // No query string: skip looking at one (the URL is then the path).
@@ -22,9 +22,20 @@ export function defaultKey(request: RequestInfo): string {
 
 /** `https://shop.example%3A8443`: scheme and host, escaped (a missing host reads `~`). */
 export function originKeyPart(request: RequestInfo): string {
-  const host = request.host === undefined ? '~' : escapeKeyPart(request.host);
-  return `${escapeKeyPart(request.protocol)}://${host}`;
+  const { protocol, host } = request;
+  // Requests to one origin follow one another: the last origin is escaped once.
+  if (host === lastOrigin.host && protocol === lastOrigin.protocol) return lastOrigin.part;
+  const part = `${escapeKeyPart(protocol)}://${host === undefined ? '~' : escapeKeyPart(host)}`;
+  lastOrigin = { protocol, host, part };
+  return part;
 }
+
+/** The origin {@link originKeyPart} escaped last. */
+let lastOrigin: { readonly protocol: string; readonly host: string | undefined; readonly part: string } = {
+  protocol: 'http',
+  host: undefined,
+  part: 'http://~',
+};
 
 /** The key as stored: prefixed, and hashed when longer than `maxLength` (the two kinds cannot collide). */
 export function finalKey(prefix: string, key: string, maxLength: number): string {

@@ -12,9 +12,6 @@ const SECRET_HEADERS = new Set(['authorization', 'proxy-authorization', 'cookie'
 /** Marks a value that is absent (no such query parameter, header or route parameter). */
 const ABSENT = '~';
 
-/** Characters a value keeps as they are; every other one is percent-encoded. */
-const PLAIN = /^[A-Za-z0-9\-._/]*$/;
-
 /**
  * Escapes a value for a key or a tag: everything but `A-Z a-z 0-9 - . _ /` is
  * percent-encoded (UTF-8), so a value can never contain a template's separators (`:`, `?`,
@@ -22,11 +19,19 @@ const PLAIN = /^[A-Za-z0-9\-._/]*$/;
  * a header through a tag. Use it to build the tags you invalidate from raw values.
  */
 export function escapeKeyPart(value: string): string {
-  if (PLAIN.test(value)) return value;
+  // Most values need nothing: a table lookup per character, no regular expression (a hit
+  // escapes the path of every request).
+  let i = 0;
+  while (i < value.length) {
+    const code = value.charCodeAt(i);
+    if (code >= 0x80 || KEEPS[code] !== 1) break;
+    i++;
+  }
+  if (i === value.length) return value;
   // ASCII (a host with a port, a path with a colon): escaped character by character.
   let out = '';
   let from = 0;
-  for (let i = 0; i < value.length; i++) {
+  for (; i < value.length; i++) {
     const code = value.charCodeAt(i);
     if (code >= 0x80) return escapeUtf8(value);
     if (KEEPS[code] === 1) continue;

@@ -66,7 +66,7 @@ class ParsedRequest implements RequestInfo {
     host: string | undefined,
   ) {
     const mark = url.indexOf('?');
-    this.method = method.toUpperCase();
+    this.method = method === 'GET' ? method : method.toUpperCase();
     this.url = url;
     this.path = mark === -1 ? url : url.slice(0, mark);
     this.#search = mark === -1 ? '' : url.slice(mark + 1);
@@ -86,7 +86,9 @@ class ParsedRequest implements RequestInfo {
 function normalizeParams(params: Readonly<Record<string, unknown>> | undefined): Record<string, string> {
   const out: Record<string, string> = {};
   if (params === undefined || params === null) return out;
-  for (const [name, value] of Object.entries(params)) {
+  // `Object.keys` rather than `Object.entries`: V8 answers it without a runtime call.
+  for (const name of Object.keys(params)) {
+    const value = params[name];
     if (typeof value === 'string') out[name] = value;
     else if (Array.isArray(value)) out[name] = value.map(String).join('/');
     else if (value !== undefined) out[name] = String(value);
