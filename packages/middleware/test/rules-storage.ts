@@ -28,6 +28,38 @@ export function storageRules(_framework: string, { setup, cached, counter }: Sui
     expect(calls['/products']).toBe(1);
   });
 
+  it('each hit states its own entry’s Age and TTL, however hits of one middleware interleave', async () => {
+    // Two entries with the same TTL left and different ages (their own max-age), then a third
+    // with another TTL: every hit must say its own.
+    const maxAge: Record<string, string> = { a: '100', b: '70', c: '50' };
+    const { http } = await setup([
+      {
+        path: '/page',
+        cache: cached({ ttlFromResponse: true }),
+        handle: (request) => ({
+          body: 'x',
+          headers: { 'cache-control': `max-age=${maxAge[request.query.get('v') ?? '']}` },
+        }),
+      },
+    ]);
+    vi.useFakeTimers({ toFake: ['Date'] });
+    const start = Date.now();
+    await http.get('/page?v=a');
+    vi.setSystemTime(start + 30_000);
+    await http.get('/page?v=b');
+    await http.get('/page?v=c');
+    const seen: string[] = [];
+    for (const v of ['a', 'b', 'a', 'c', 'c', 'b', 'a']) {
+      const hit = await http.get(`/page?v=${v}`);
+      expect(hit.headers['x-cache']).toBe('HIT');
+      seen.push(`${v}: age ${hit.headers.age}, ${hit.headers['cache-status']}`);
+    }
+    const a = 'a: age 30, tagcache; hit; ttl=70';
+    const b = 'b: age 0, tagcache; hit; ttl=70';
+    const c = 'c: age 0, tagcache; hit; ttl=50';
+    expect(seen).toEqual([a, b, a, c, c, b, a]);
+  });
+
   it('never caches POST, and a POST never fills the GET entry', async () => {
     const next = counter();
     const { http } = await setup([

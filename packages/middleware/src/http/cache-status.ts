@@ -13,8 +13,23 @@ export type Outcome =
   | { readonly kind: 'miss'; readonly fwd: 'uri-miss' | 'vary-miss' | 'stale'; readonly detail?: string }
   | { readonly kind: 'bypass'; readonly fwd: 'bypass' | 'method' | 'request'; readonly detail?: string };
 
-/** `X-Cache`, `Cache-Status` and (for stored copies) `Age` for an outcome, as configured. */
+/**
+ * `X-Cache`, `Cache-Status` and (for stored copies) `Age` for an outcome, as configured. A
+ * fresh hit's list is reused while its age and TTL in seconds stay the same (the list is
+ * never changed by its users).
+ */
 export function outcomeHeaders(settings: CacheResponsesSettings, outcome: Outcome): HeaderList {
+  if (outcome.kind !== 'hit' || outcome.collapsed === true) return buildHeaders(settings, outcome);
+  const age = Math.max(0, Math.floor(outcome.ageMs / 1000));
+  const ttl = Math.floor(outcome.ttlMs / 1000);
+  const last = settings.memo.hit;
+  if (last !== undefined && last.age === age && last.ttl === ttl) return last.headers;
+  const headers = buildHeaders(settings, outcome);
+  settings.memo.hit = { age, ttl, headers };
+  return headers;
+}
+
+function buildHeaders(settings: CacheResponsesSettings, outcome: Outcome): HeaderList {
   const headers: (readonly [string, string])[] = [];
   const served = outcome.kind === 'hit' || outcome.kind === 'stale';
   if (served) headers.push(['age', String(Math.max(0, Math.floor(outcome.ageMs / 1000)))]);

@@ -63,6 +63,8 @@ export interface HitMemo {
   source: (CacheSource & { readonly kind: 'http' }) | undefined;
   readonly sources: Map<string, Map<string, CacheSource & { readonly kind: 'http' }>>;
   options: GetOrSetOptions;
+  /** A fresh hit's outcome headers, and the age and TTL (seconds) they state. */
+  hit: { readonly age: number; readonly ttl: number; readonly headers: HeaderList } | undefined;
 }
 
 /** Default `tagHeaderLimit`: keeps the whole head under nginx's 4 KiB proxy buffer and Node's 16 KiB. */
@@ -139,6 +141,7 @@ export function resolveSettings<Native>(options: CacheResponsesOptions<Native>):
       source: undefined,
       sources: new Map(),
       options: {},
+      hit: undefined,
     },
   };
 }
