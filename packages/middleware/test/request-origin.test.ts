@@ -28,6 +28,9 @@ const HEADS: readonly string[] = [
   'GET /page HTTP/1.1\r\nHost: user@shop.example\r\n',
   'GET /page HTTP/1.1\r\nHost: user:pw@shop.example:81\r\n',
   'GET /page HTTP/1.1\r\nHost:\r\n',
+  // Sent as latin1: a no-break space, which String.prototype.trim removes (Koa trims the host).
+  'GET /page HTTP/1.1\r\nHost: shop.example\u00a0\r\n',
+  'GET /page HTTP/1.1\r\nHost: \u00a0shop.example\r\n',
   'GET /page HTTP/1.0\r\n',
   'GET /page HTTP/1.1\r\nHost: shop.example\r\nX-Forwarded-Host: evil.example\r\nX-Forwarded-Proto: https\r\n',
   'GET /page HTTP/1.1\r\nHost: shop.example\r\nX-Forwarded-Host: a.example, b.example\r\nX-Forwarded-Proto: https, http\r\n',
@@ -68,7 +71,7 @@ async function listen(server: Server): Promise<number> {
 function send(port: number, head: string, probe: number): Promise<void> {
   return new Promise((resolve, reject) => {
     const socket = connect(port, '127.0.0.1', () =>
-      socket.end(`${head}X-Probe: ${probe}\r\nConnection: close\r\n\r\n`),
+      socket.end(Buffer.from(`${head}X-Probe: ${probe}\r\nConnection: close\r\n\r\n`, 'latin1')),
     );
     socket.on('data', () => {});
     socket.on('error', reject);

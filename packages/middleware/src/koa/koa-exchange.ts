@@ -129,8 +129,7 @@ export class KoaExchange implements Exchange {
 
 /**
  * `ctx.host`, without its split and trim in the common case (no trusted proxy, an HTTP/1
- * request, a plain `Host`: no comma, no user info, no surrounding space), in which `ctx.host`
- * returns the header as it is.
+ * request, a plain `Host`), in which `ctx.host` returns the header as it is.
  */
 function hostOf(ctx: Context): string {
   const req = ctx.req;
@@ -139,14 +138,17 @@ function hostOf(ctx: Context): string {
   return ctx.host;
 }
 
+/**
+ * Printable ASCII without space, `,` or `@`: nothing Koa's split (`,`), trim (any white space,
+ * a no-break space included) or user-info parsing (`@`) would change.
+ */
 function isPlainHost(host: string): boolean {
-  return (
-    host.length > 0 &&
-    host.charCodeAt(0) > 0x20 &&
-    host.charCodeAt(host.length - 1) > 0x20 &&
-    !host.includes(',') &&
-    !host.includes('@')
-  );
+  if (host.length === 0) return false;
+  for (let i = 0; i < host.length; i++) {
+    const code = host.charCodeAt(i);
+    if (code <= 0x20 || code >= 0x7f || code === 0x2c || code === 0x40) return false;
+  }
+  return true;
 }
 
 /** The response head as Node sent it (after the whole middleware chain unwound). */
