@@ -145,6 +145,17 @@ export function readTests(db: () => TestDatabase): void {
       expect(names.slice(-6)).toEqual(['Bob', 'Bob', 'Bob', 'Alice', 'Alice', 'Alice']);
     });
 
+    it('a where value memoized as a number never answers the same value as a string', async () => {
+      const c = cachedClient(db());
+      const { alice } = await seed(c.prisma);
+      const byNumber = { where: { id: alice.id } };
+      await c.db.user.findUnique(byNumber);
+      expect((await c.db.user.findUnique(byNumber))?.name).toBe('Alice');
+      // The same digits as a string: another key, so Prisma sees (and refuses) the read.
+      const byString = { where: { id: String(alice.id) } } as unknown as typeof byNumber;
+      await expect(c.db.user.findUnique(byString)).rejects.toThrow();
+    });
+
     it('clients with different global omit or schema version never share entries', async () => {
       const first = cachedClient(db());
       const { alice } = await seed(first.prisma);
