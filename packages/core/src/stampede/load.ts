@@ -24,14 +24,15 @@ export interface Request<T> {
   readonly source: CacheSource | undefined;
 }
 
-const notStored = (reason: NotStored['reason']): NotStored => Object.freeze({ reason });
+const notStored = (reason: NotStored['reason'], detail?: string): NotStored =>
+  Object.freeze(detail === undefined ? { reason } : { reason, detail });
 const FAILED = notStored('failed');
 const SUPERSEDED = notStored('superseded');
 const TAGS_CHANGED = notStored('tags-changed');
 const CACHE_ERROR = notStored('cache-error');
 const NESTED = notStored('nested');
 const SKIPPED = notStored('skipped');
-const NO_LIFETIME: NotStored = Object.freeze({ reason: 'skipped', detail: 'no lifetime' });
+const NO_LIFETIME = notStored('skipped', 'no lifetime');
 
 /** What a flight that read a current entry (rather than loading) hands its callers. */
 export function readLoaded<T>(value: T, basis: readonly TagStamp[]): Loaded<T> {
